@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppContext } from './context.ts';
+import { bookingRoutes } from './booking/booking.routes.ts';
+import { catalogueRoutes } from './catalogue/catalogue.routes.ts';
+import { citizenRoutes } from './citizen/citizen.routes.ts';
+import { AppError } from './http/errors.ts';
+import { installErrorHandler, sendError } from './http/error-handler.ts';
+import { loggerOptions } from './http/logging.ts';
+import { opsRoutes } from './http/ops.routes.ts';
+import { installSecurity } from './http/security.ts';
+import { installTenantResolution, rewriteTenantUrl, TenantResolver } from './http/tenant.ts';
+import { MailDispatcher } from './mail/mail.queue.ts';
+import { devMailRoutes } from './mail/dev-mail.routes.ts';
+
+/** Where `vite build` puts the web app. */
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
+
+/** The running application: the HTTP server plus the background workers it owns. */
+export interface App {
+  http: FastifyInstance;
+  mailer: MailDispatcher;
+  tenants: TenantResolver;
+}
+
+/** Builds the Fastify app on a context; `listen` or `inject` is up to the caller. */
+export async function buildApp(ctx: AppContext): Promise<App> {
+  const http = Fastify({
+    logger: loggerOptions(ctx.config),
+    trustProxy: ctx.config.trustProxy,
+    rewriteUrl: rewriteTenantUrl,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: 256 * 1024,
+  });
+  http.setValidatorCompiler(validatorCompiler);
+  http.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(http);
+  await installSecurity(http, ctx.config);
+  await http.register(cookie);
+
+  const tenants = new TenantResolver(ctx);
+  installTenantResolution(http, tenants);
+  const mailer = new MailDispatcher(ctx);
+
+  opsRoutes(http, ctx);
+  await http.register(catalogueRoutes, { ctx });
+  await http.register(bookingRoutes, { ctx, mailer });
+  await http.register(citizenRoutes, { ctx, mailer });
+  if (ctx.config.env !== 'production' && ctx.mail.kind === 'outbox') {
+    await http.register(devMailRoutes, { outboxDir: path.join(ctx.config.dataDir, 'outbox') });
+  }
+  installWebApp(http);
+  return { http, mailer, tenants };
+}
+
+/** Serves the built web app, with index.html for every client-side route. */
+function installWebApp(http: FastifyInstance): void {
+  const hasBuild = fs.existsSync(path.join(WEB_DIST, 'index.html'));
+  if (hasBuild) {
+    void http.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false, maxAge: '1h' });
+  }
+  http.setNotFoundHandler((request, reply) => {
+    const isPage =
+      request.method === 'GET' &&
+      !request.url.startsWith('/api/') &&
+      !request.url.startsWith('/assets/') &&
+      !request.url.startsWith('/dev/');
+    if (isPage && hasBuild) {
+      return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html');
+    }
+    return sendError(request, reply, new AppError(404, 'not_found'));
+  });
+}

@@ -1,0 +1,198 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { AppContext } from '../context.ts';
+import { isUniqueViolation, isUniqueViolationOf } from '../db/database.ts';
+import type { Appointment, Organisation, Procedure } from '../db/schema.ts';
+import { errors } from '../http/errors.ts';
+import { availabilityFor, localDateOf } from '../availability/availability.service.ts';
+import type { Slot } from '../availability/availability.engine.ts';
+import { catalogueRepo } from '../catalogue/catalogue.repo.ts';
+import { procedureChannels } from '../catalogue/catalogue.present.ts';
+import { enqueueMail } from '../mail/mail.queue.ts';
+import { bookingRepo } from './booking.repo.ts';
+import { uploadDeadline } from './deadlines.ts';
+import type { BookingRequest, CitizenInput, SlotView } from './booking.schema.ts';
+import { checkSolution } from './captcha.ts';
+
+const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** A short reference people can read over the phone (no 0/O, 1/I). */
+export function newReference(): string {
+  let s = '';
+  for (let i = 0; i < 6; i++) s += REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)];
+  return `V-${s}`;
+}
+
+/** A bookable procedure of the organisation, or 404. */
+export async function bookableProcedure(ctx: AppContext, org: Organisation, procedureId: string): Promise<Procedure> {
+  const procedure = await catalogueRepo.procedure(ctx.db, org.id, procedureId);
+  if (!procedure || procedure.active !== 1) throw errors.notFound();
+  return procedure;
+}
+
+/** The requested slot as computed now (busy agents excluded), or null when the time is not offered at all. */
+export async function findSlot(ctx: AppContext, org: Organisation, procedure: Procedure, startMs: number, exceptAppointmentId?: string) {
+  const date = localDateOf(org, startMs);
+  const days = await availabilityFor(ctx, org, procedure, {
+    fromDate: date,
+    toDate: date,
+    includeFull: true,
+    ...(exceptAppointmentId ? { exceptAppointmentId } : {}),
+  });
+  return days[0]?.slots.find((s) => s.startMs === startMs) ?? null;
+}
+
+/**
+ * Up to six free slots nearest to a time that was just taken, over the next
+ * few days, so the citizen can pick another without starting again.
+ */
+export async function alternativesNear(
+  ctx: AppContext,
+  org: Organisation,
+  procedure: Procedure,
+  startMs: number,
+  exceptAppointmentId?: string,
+): Promise<(SlotView & { date: string })[]> {
+  const from = DateTime.fromMillis(startMs, { zone: org.time_zone });
+  const days = await availabilityFor(ctx, org, procedure, {
+    fromDate: from.toISODate() ?? '',
+    toDate: from.plus({ days: 7 }).toISODate() ?? '',
+    ...(exceptAppointmentId ? { exceptAppointmentId } : {}),
+  });
+  return days
+    .flatMap((d) => d.slots.filter((s) => s.agentIds.length > 0).map((s) => ({ ...s, date: d.date })))
+    .sort((a, b) => Math.abs(a.startMs - startMs) - Math.abs(b.startMs - startMs))
+    .slice(0, 6)
+    .sort((a, b) => a.startMs - b.startMs)
+    .map((s) => ({
+      startsAt: new Date(s.startMs).toISOString(),
+      localTime: s.localTime,
+      capacity: s.agentIds.length,
+      date: s.date,
+    }));
+}
+
+/** Orders the free agents least loaded first, ties at random, so work spreads and racers spread out. */
+export async function candidateOrder(ctx: AppContext, org: Organisation, slot: Slot): Promise<string[]> {
+  const day = DateTime.fromMillis(slot.startMs, { zone: org.time_zone }).startOf('day');
+  const load = await bookingRepo.loadByAgent(
+    ctx.db,
+    org.id,
+    day.toUTC().toISO() ?? '',
+    day.plus({ days: 1 }).toUTC().toISO() ?? '',
+  );
+  return slot.agentIds
+    .map((id) => ({ id, load: load.get(id) ?? 0, tie: Math.random() }))
+    .sort((a, b) => a.load - b.load || a.tie - b.tie)
+    .map((c) => c.id);
+}
+
+/** Thrown inside a booking transaction when the proof of work was spent by a concurrent request. */
+class ChallengeReplayed extends Error {}
+
+/** The outcome of a successful booking. */
+export interface Booked {
+  appointment: Appointment;
+  procedure: Procedure;
+  mailId: string;
+}
+
+/**
+ * Books a video appointment. The slot must be one the schedule offers; the
+ * agent is claimed by inserting its occupancy units, which the database
+ * refuses when another request got there first — then the next free agent is
+ * tried, and when none is left the citizen is told the time was just taken
+ * and offered the nearest free ones.
+ */
+export async function bookAppointment(ctx: AppContext, org: Organisation, req: BookingRequest): Promise<Booked> {
+  const captcha = await checkSolution(ctx, req.captcha);
+  const procedure = await bookableProcedure(ctx, org, req.procedureId);
+  if (!procedureChannels(procedure).includes(req.channel)) throw errors.unprocessable('channel_not_offered');
+  const startMs = Date.parse(req.startsAt);
+  const slot = await findSlot(ctx, org, procedure, startMs);
+  if (!slot) throw errors.unprocessable('slot_unavailable');
+  if (slot.agentIds.length === 0) {
+    throw errors.conflict('slot_taken', { alternatives: await alternativesNear(ctx, org, procedure, startMs) });
+  }
+
+  const now = ctx.clock.now();
+  const open = await bookingRepo.countOpenFor(ctx.db, org.id, req.citizen.email, req.citizen.idNumber, now.toISOString());
+  if (open >= ctx.config.limits.maxOpenAppointments) {
+    throw errors.conflict('too_many_open_appointments', { max: ctx.config.limits.maxOpenAppointments });
+  }
+
+  for (const agentId of await candidateOrder(ctx, org, slot)) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await insertBooking(ctx, org, procedure, req.citizen, agentId, startMs, captcha);
+      } catch (error) {
+        if (error instanceof ChallengeReplayed) throw errors.badRequest('captcha_failed');
+        // A reference drawn twice (rare): draw again for the same agent.
+        if (attempt < 3 && isUniqueViolationOf(error, 'appointments_org_reference', 'appointments.reference')) continue;
+        if (!isUniqueViolation(error)) throw error;
+        // Another request claimed this agent for an overlapping time: try the next one.
+        break;
+      }
+    }
+  }
+  throw errors.conflict('slot_taken', { alternatives: await alternativesNear(ctx, org, procedure, startMs) });
+}
+
+async function insertBooking(
+  ctx: AppContext,
+  org: Organisation,
+  procedure: Procedure,
+  citizen: CitizenInput,
+  agentId: string,
+  startMs: number,
+  captcha: { signature: string; expiresAt: string },
+): Promise<Booked> {
+  const now = ctx.clock.now();
+  const nowIso = now.toISOString();
+  const endMs = startMs + procedure.duration_minutes * 60_000;
+  const appointment: Appointment = {
+    id: randomUUID(),
+    organisation_id: org.id,
+    reference: newReference(),
+    procedure_id: procedure.id,
+    agent_id: agentId,
+    channel: 'video',
+    status: 'booked',
+    starts_at: new Date(startMs).toISOString(),
+    ends_at: new Date(endMs).toISOString(),
+    citizen_name: citizen.name,
+    citizen_surnames: citizen.surnames,
+    citizen_id_type: citizen.idType,
+    citizen_id_number: citizen.idNumber,
+    citizen_email: citizen.email,
+    citizen_phone: citizen.phone,
+    language: citizen.language,
+    needs: JSON.stringify(citizen.needs),
+    access_token_hash: null,
+    password_hash: null,
+    failed_logins: 0,
+    locked_until: null,
+    upload_deadline: uploadDeadline(org, startMs, now.getTime()),
+    ics_sequence: 0,
+    cancelled_at: null,
+    created_at: nowIso,
+    updated_at: nowIso,
+  };
+  const mailId = await ctx.db.transaction().execute(async (trx) => {
+    await bookingRepo.insertAppointment(trx, appointment);
+    await bookingRepo.claimUnits(trx, org.id, agentId, appointment.id, startMs, endMs + procedure.buffer_minutes * 60_000);
+    await bookingRepo.addEvent(trx, org.id, appointment.id, 'appointment.booked', 'citizen', nowIso, {
+      channel: 'video',
+      startsAt: appointment.starts_at,
+    });
+    const id = await enqueueMail(trx, { organisationId: org.id, appointmentId: appointment.id, kind: 'booking_confirmation', now });
+    try {
+      await bookingRepo.spendChallenge(trx, captcha.signature, captcha.expiresAt);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ChallengeReplayed();
+      throw error;
+    }
+    return id;
+  });
+  return { appointment, procedure, mailId };
+}

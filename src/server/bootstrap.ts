@@ -1,0 +1,28 @@
+import path from 'node:path';
+import pino from 'pino';
+import type { Config } from './config.ts';
+import { systemClock, type AppContext, type Clock } from './context.ts';
+import { migrateToLatest, openDatabase } from './db/database.ts';
+import { createMailTransport } from './adapters/mail/create-mail-transport.ts';
+import type { MailTransport } from './adapters/mail/mail.transport.ts';
+import { loadOrCreateSecret } from './security/local-secrets.ts';
+
+/** Opens the database, applies migrations and wires the adapters chosen by configuration. */
+export async function createContext(
+  config: Config,
+  overrides: { clock?: Clock; mail?: MailTransport } = {},
+): Promise<AppContext> {
+  const log = pino({ level: config.logLevel });
+  const { db, dialect } = openDatabase(config.database);
+  await migrateToLatest(db);
+  const mail =
+    overrides.mail ?? createMailTransport({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox') });
+  const captchaKey = config.captcha.hmacKey ?? loadOrCreateSecret(config.dataDir, 'captcha-hmac.key').value;
+  return { config, db, dialect, clock: overrides.clock ?? systemClock, mail, log, captchaKey };
+}
+
+/** Closes what `createContext` opened. */
+export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.mail.close();
+  await ctx.db.destroy();
+}

@@ -1,0 +1,118 @@
+import { parseArgs } from 'node:util';
+import { ZodError } from 'zod';
+import { closeContext, createContext } from '../bootstrap.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import type { AppContext } from '../context.ts';
+import { migrateToLatest } from '../db/database.ts';
+import { organisationRepo } from '../organisations/organisation.repo.ts';
+import { API_SCOPES, createApiKey } from '../staff/api-keys.service.ts';
+import { createStaff, STAFF_ROLES } from '../staff/staff.service.ts';
+import { isUniqueViolation } from '../db/database.ts';
+
+const USAGE = `Usage: finestreta <command> [options]
+
+Commands:
+  migrate                                    apply pending database migrations
+  api-key create --name <name> [--scopes s1,s2] [--org <slug>]
+                                             create an API key; the key is printed on the last line
+  user create --role <agent|supervisor|admin> --email <email> [--name <display name>] [--org <slug>]
+                                             create a staff account; the password is read from stdin
+
+Configuration comes from the environment (see .env.example), as for the server.`;
+
+/** A failure the operator can fix; printed without a stack trace. */
+class CliError extends Error {}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Password (end with Enter, then Ctrl-D): ');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function organisationId(ctx: AppContext, slug: string | undefined): Promise<string> {
+  const wanted = slug ?? ctx.config.defaultOrganisation;
+  if (wanted) {
+    const org = await organisationRepo.bySlug(ctx.db, wanted);
+    if (!org) throw new CliError(`No organisation with slug "${wanted}".`);
+    return org.id;
+  }
+  const orgs = await organisationRepo.firstTwo(ctx.db);
+  if (orgs.length === 1 && orgs[0]) return orgs[0].id;
+  throw new CliError(orgs.length === 0 ? 'No organisation yet: start the server once (it seeds the demo) or seed one.' : 'Several organisations: choose one with --org <slug>.');
+}
+
+async function run(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      scopes: { type: 'string' },
+      org: { type: 'string' },
+      role: { type: 'string' },
+      email: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals.join(' ');
+  if (values.help || command === '' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const known = ['migrate', 'api-key create', 'user create'];
+  if (!known.includes(command)) throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
+
+  const ctx = await createContext(loadConfig());
+  try {
+    if (command === 'migrate') {
+      const applied = await migrateToLatest(ctx.db);
+      process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n');
+    } else if (command === 'api-key create') {
+      if (!values.name) throw new CliError('api-key create needs --name <name>.');
+      const scopes = values.scopes ? values.scopes.split(',').map((s) => s.trim()) : [...API_SCOPES];
+      const unknown = scopes.filter((s) => !(API_SCOPES as readonly string[]).includes(s));
+      if (unknown.length) throw new CliError(`Unknown scope(s): ${unknown.join(', ')}. Known: ${API_SCOPES.join(', ')}.`);
+      const orgId = await organisationId(ctx, values.org);
+      const { id, key } = await createApiKey(ctx.db, orgId, values.name, scopes, new Date());
+      process.stdout.write(`API key "${values.name}" created (id ${id}, scopes ${scopes.join(', ')}). It is shown only now:\n${key}\n`);
+    } else {
+      if (!values.role || !(STAFF_ROLES as readonly string[]).includes(values.role)) {
+        throw new CliError(`user create needs --role ${STAFF_ROLES.join('|')}.`);
+      }
+      if (!values.email) throw new CliError('user create needs --email <email>.');
+      const orgId = await organisationId(ctx, values.org);
+      const password = await readStdin();
+      try {
+        const staff = await createStaff(
+          ctx.db,
+          orgId,
+          { email: values.email, role: values.role as (typeof STAFF_ROLES)[number], displayName: values.name ?? values.email, password },
+          new Date(),
+        );
+        process.stdout.write(`User ${staff.email} created with role ${staff.role} (id ${staff.id}).\n`);
+      } catch (error) {
+        if (error instanceof ZodError) {
+          throw new CliError(error.issues.map((i) => `${i.path.join('.')}: ${i.message === 'password_too_short' ? 'the password needs at least 12 characters' : i.message}`).join('\n'));
+        }
+        if (isUniqueViolation(error)) throw new CliError(`A user with email ${values.email} already exists.`);
+        throw error;
+      }
+    }
+  } finally {
+    await closeContext(ctx);
+  }
+}
+
+run(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof CliError || error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  if (error instanceof TypeError && 'code' in error && String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,121 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place that reads `process.env`. Every variable is documented in
+ * `.env.example`; `loadConfig` fails with the list of every bad variable
+ * before the server listens.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|sqlite:)/, 'must start with postgres://, postgresql:// or sqlite:')
+    .optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().min(3).default('Finestreta <no-reply@finestreta.invalid>'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: bool.default(false),
+  SEED_DEMO: bool.default(true),
+  DEFAULT_ORGANISATION: z
+    .string()
+    .regex(/^[a-z0-9-]{2,40}$/)
+    .optional(),
+  CAPTCHA_HMAC_KEY: z.string().min(32).optional(),
+  CAPTCHA_MAX_NUMBER: z.coerce.number().int().min(10).max(10_000_000).default(100_000),
+  MAX_OPEN_APPOINTMENTS: z.coerce.number().int().min(1).max(100).default(3),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  BOOKING_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  CITIZEN_SESSION_HOURS: z.coerce.number().int().min(1).max(72).default(4),
+});
+
+/** Validated, typed configuration. */
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** Base URL used in emails and links, without a trailing slash. */
+  publicUrl: string;
+  /** Whether the public URL is served over TLS (cookies become Secure, HSTS on). */
+  secure: boolean;
+  dataDir: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  trustProxy: boolean;
+  seedDemo: boolean;
+  defaultOrganisation: string | undefined;
+  captcha: { hmacKey: string | undefined; maxNumber: number };
+  limits: {
+    maxOpenAppointments: number;
+    ratePerMinute: number;
+    bookingsPerHour: number;
+    loginMaxAttempts: number;
+    loginLockMinutes: number;
+    citizenSessionHours: number;
+  };
+};
+
+/** A configuration error listing every bad variable at once. */
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and validates the environment; throws `ConfigError` listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  let database: Config['database'];
+  if (e.DATABASE_URL?.startsWith('postgres')) database = { kind: 'postgres', url: e.DATABASE_URL };
+  else if (e.DATABASE_URL?.startsWith('sqlite:'))
+    database = { kind: 'sqlite', file: path.resolve(e.DATABASE_URL.slice('sqlite:'.length)) };
+  else database = { kind: 'sqlite', file: path.join(dataDir, 'finestreta.sqlite') };
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    secure: publicUrl.startsWith('https://'),
+    dataDir,
+    database,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    seedDemo: e.SEED_DEMO,
+    defaultOrganisation: e.DEFAULT_ORGANISATION,
+    captcha: { hmacKey: e.CAPTCHA_HMAC_KEY, maxNumber: e.CAPTCHA_MAX_NUMBER },
+    limits: {
+      maxOpenAppointments: e.MAX_OPEN_APPOINTMENTS,
+      ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
+      bookingsPerHour: e.BOOKING_RATE_LIMIT_PER_HOUR,
+      loginMaxAttempts: e.LOGIN_MAX_ATTEMPTS,
+      loginLockMinutes: e.LOGIN_LOCK_MINUTES,
+      citizenSessionHours: e.CITIZEN_SESSION_HOURS,
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { Config } from './config.ts';
+import type { Db, Dialect } from './db/database.ts';
+import type { MailTransport } from './adapters/mail/mail.transport.ts';
+import type { Logger } from 'pino';
+
+/** The source of "now"; tests inject a fixed or movable clock. Server time is the only time. */
+export interface Clock {
+  now(): Date;
+}
+
+/** The system clock. */
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Everything a service needs, built once at start and passed down explicitly. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  dialect: Dialect;
+  clock: Clock;
+  mail: MailTransport;
+  log: Logger;
+  /** Secret used to sign proof-of-work challenges (generated into DATA_DIR when not configured). */
+  captchaKey: string;
+}

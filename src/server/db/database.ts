@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { migrationProvider, migrations } from './migrations.ts';
+import type { Database } from './schema.ts';
+
+/** The application's database handle. */
+export type Db = Kysely<Database>;
+
+/** Which engine a handle talks to; the few engine-specific code paths ask this. */
+export type Dialect = 'sqlite' | 'postgres';
+
+/** Opens the configured database (SQLite file or PostgreSQL pool). */
+export function openDatabase(database: Config['database']): { db: Db; dialect: Dialect } {
+  if (database.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+    // An idle client dropped by the server (restart, failover) emits 'error' on
+    // the pool; without a listener that would end the process. The next query
+    // opens a new connection.
+    pool.on('error', () => undefined);
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+  }
+  fs.mkdirSync(path.dirname(database.file), { recursive: true });
+  const sqlite = new SqliteDatabase(database.file);
+  // WAL lets readers proceed while one writer commits; busy_timeout makes a
+  // second process wait for the write lock instead of failing at once.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
+}
+
+/** Applies every pending migration; throws with the failing migration's error. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** True when the database answers and every known migration is applied. */
+export async function isReady(db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    const migrator = new Migrator({ db, provider: migrationProvider });
+    const applied = await migrator.getMigrations();
+    return applied.length === Object.keys(migrations).length && applied.every((m) => m.executedAt);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when `error` is a unique/primary-key violation, on either engine.
+ * SQLite: SQLITE_CONSTRAINT_PRIMARYKEY / _UNIQUE; PostgreSQL: SQLSTATE 23505.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  const code = (error as { code: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/**
+ * True when `error` is a unique violation of one particular constraint:
+ * PostgreSQL names the constraint; SQLite names the columns in its message.
+ */
+export function isUniqueViolationOf(error: unknown, pgConstraint: string, sqliteColumn: string): boolean {
+  if (!isUniqueViolation(error)) return false;
+  const e = error as { constraint?: unknown; message?: unknown };
+  return e.constraint === pgConstraint || (typeof e.message === 'string' && e.message.includes(sqliteColumn));
+}

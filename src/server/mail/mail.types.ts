@@ -1,0 +1,37 @@
+import type { Language } from '../../shared/limits.ts';
+
+/** Which appointment message to render. */
+export type AppointmentMailKind = 'booking_confirmation' | 'appointment_changed' | 'appointment_cancelled';
+
+/**
+ * Everything needed to render one appointment email, already resolved and
+ * localised by the caller. Pure data: rendering does no I/O.
+ */
+export interface AppointmentMailData {
+  kind: AppointmentMailKind;
+  language: Language;
+  organisation: { name: string; slug: string; dir3: string; timeZone: string };
+  appointment: {
+    id: string;
+    reference: string;
+    startsAt: Date;
+    endsAt: Date;
+    uploadDeadline: Date;
+    /** Until when the citizen may cancel or change it. */
+    changeDeadline: Date;
+    /** RFC 5545 SEQUENCE: bumped on every change so calendars update the same event (same UID). */
+    icsSequence: number;
+  };
+  procedure: {
+    name: string;
+    requiredDocuments: { name: string; description: string; mandatory: boolean }[];
+  };
+  citizen: { name: string; surnames: string; email: string };
+  /** Organisation's base URL, e.g. `https://finestreta.rubi.cat` or `http://host/o/rubi`. */
+  baseUrl: string;
+  /**
+   * Only in the booking confirmation: freshly issued credentials. The token
+   * and the password exist in plaintext only here; the database keeps hashes.
+   */
+  credentials?: { token: string; password: string };
+}
