@@ -26,6 +26,8 @@ export interface App {
   http: FastifyInstance;
   mailer: MailDispatcher;
   tenants: TenantResolver;
+  /** Every route registered, for the authorisation tests that must cover them all. */
+  routes: { method: string; url: string }[];
 }
 
 /** Builds the Fastify app on a context; `listen` or `inject` is up to the caller. */
@@ -37,6 +39,10 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
     bodyLimit: 256 * 1024,
+  });
+  const routes: App['routes'] = [];
+  http.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
   });
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
@@ -56,7 +62,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     await http.register(devMailRoutes, { outboxDir: path.join(ctx.config.dataDir, 'outbox') });
   }
   installWebApp(http);
-  return { http, mailer, tenants };
+  return { http, mailer, tenants, routes };
 }
 
 /** Serves the built web app, with index.html for every client-side route. */

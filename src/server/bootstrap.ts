@@ -7,14 +7,14 @@ import { createMailTransport } from './adapters/mail/create-mail-transport.ts';
 import type { MailTransport } from './adapters/mail/mail.transport.ts';
 import { loadOrCreateSecret } from './security/local-secrets.ts';
 
-/** Opens the database, applies migrations and wires the adapters chosen by configuration. */
+/** Opens the database, applies migrations (unless told not to) and wires the adapters chosen by configuration. */
 export async function createContext(
   config: Config,
-  overrides: { clock?: Clock; mail?: MailTransport } = {},
+  overrides: { clock?: Clock; mail?: MailTransport; migrate?: boolean } = {},
 ): Promise<AppContext> {
   const log = pino({ level: config.logLevel });
   const { db, dialect } = openDatabase(config.database);
-  await migrateToLatest(db);
+  if (overrides.migrate !== false) await migrateToLatest(db);
   const mail =
     overrides.mail ?? createMailTransport({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox') });
   const captchaKey = config.captcha.hmacKey ?? loadOrCreateSecret(config.dataDir, 'captcha-hmac.key').value;

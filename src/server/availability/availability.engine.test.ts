@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { computeAvailability, type AvailabilityInput } from './availability.engine.ts';
+import { computeAvailability, unitOf, type AvailabilityInput } from './availability.engine.ts';
 
 const ZONE = 'Europe/Madrid';
 
@@ -73,14 +73,14 @@ describe('capacity, occupancy and limits', () => {
 
   it('removes an agent from every slot overlapping an appointment plus its buffer', () => {
     const start = DateTime.fromISO('2026-03-02T09:00', { zone: ZONE }).toMillis();
-    const busy = [{ agentId: 'a1', startMs: start, endMs: start + 40 * 60_000 }];
+    const busy = [{ agentId: 'a1', startUnit: unitOf(start), endUnit: unitOf(start + 40 * 60_000) }];
     const [day] = computeAvailability(input({ ...twoAgents, busy }));
     expect(day?.slots.map((s) => s.agentIds)).toEqual([['a2'], ['a2']]);
   });
 
   it('hides full slots unless asked, then lists them with capacity 0', () => {
     const start = DateTime.fromISO('2026-03-02T09:00', { zone: ZONE }).toMillis();
-    const busy = [{ agentId: 'a1', startMs: start, endMs: start + 30 * 60_000 }];
+    const busy = [{ agentId: 'a1', startUnit: unitOf(start), endUnit: unitOf(start + 30 * 60_000) }];
     expect(computeAvailability(input({ busy }))[0]?.slots.map((s) => s.localTime)).toEqual(['09:30', '10:00', '10:30']);
     const full = computeAvailability(input({ busy, includeFull: true }))[0]?.slots;
     expect(full?.map((s) => [s.localTime, s.agentIds.length])).toEqual([

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { eachDate, isoWeekday, ZoneClock } from './zone-clock.ts';
 import { LIMITS } from '../../shared/limits.ts';
 
 /** Milliseconds in one occupancy unit. */
@@ -29,12 +29,16 @@ export interface DateException {
   end: string | null;
 }
 
-/** An existing appointment holding an agent, as UTC milliseconds. */
+/** An existing appointment holding an agent, in occupancy units [start, end), buffer included. */
 export interface BusyInterval {
   agentId: string;
-  startMs: number;
-  /** End including the buffer after it. */
-  endMs: number;
+  startUnit: number;
+  endUnit: number;
+}
+
+/** The occupancy units [start, end) of the interval [startMs, endMs). */
+export function busyUnits(startMs: number, endMs: number): { busy_start_unit: number; busy_end_unit: number } {
+  return { busy_start_unit: unitOf(startMs), busy_end_unit: Math.ceil(endMs / UNIT_MS) };
 }
 
 /** Everything the slot computation needs; no I/O happens inside it. */
@@ -57,6 +61,10 @@ export interface AvailabilityInput {
   latestMs: number;
   /** Also list slots whose agents are all busy (capacity 0). */
   includeFull?: boolean;
+  /** Evaluate only the slot starting at this instant (a booking's check). */
+  onlyStartMs?: number;
+  /** Zone arithmetic already built for this period by the caller. */
+  clock?: ZoneClock;
 }
 
 /** One bookable start time and the agents free for it. */
@@ -79,12 +87,6 @@ interface Window {
   endMs: number;
 }
 
-/** Converts a local date and "HH:MM" to a UTC instant; a time inside a DST gap moves forward (luxon's rule). */
-function localToMs(date: string, time: string, zone: string): number {
-  if (time === '24:00') return DateTime.fromISO(date, { zone }).plus({ days: 1 }).toMillis();
-  return DateTime.fromISO(`${date}T${time}`, { zone }).toMillis();
-}
-
 /** Removes `cut` from each window, splitting where needed. */
 function subtract(windows: Window[], cut: Window): Window[] {
   const out: Window[] = [];
@@ -99,18 +101,6 @@ function subtract(windows: Window[], cut: Window): Window[] {
   return out;
 }
 
-/** Every local date from `from` to `to` inclusive. */
-export function eachDate(from: string, to: string, zone: string): string[] {
-  const dates: string[] = [];
-  let d = DateTime.fromISO(from, { zone });
-  const end = DateTime.fromISO(to, { zone });
-  while (d <= end && dates.length <= 400) {
-    dates.push(d.toISODate() ?? from);
-    d = d.plus({ days: 1 });
-  }
-  return dates;
-}
-
 /**
  * An agent's opening windows on one local date, as UTC instants: the weekly
  * pattern (or that day's special hours) minus closures. Local wall-clock
@@ -118,29 +108,23 @@ export function eachDate(from: string, to: string, zone: string): string[] {
  * is what makes slots right across the DST changes.
  */
 function agentWindows(
-  input: AvailabilityInput,
+  weeklyByAgentDay: Map<string, WeeklyWindow[]>,
+  clock: ZoneClock,
   agentId: string,
   date: string,
   weekday: number,
   orgClosures: readonly DateException[],
   agentExceptions: readonly DateException[],
 ): Window[] {
-  const zone = input.timeZone;
   const special = agentExceptions.filter((e) => e.kind === 'open' && e.start && e.end);
   let windows: Window[] = special.length
-    ? special.map((e) => ({ startMs: localToMs(date, e.start ?? '00:00', zone), endMs: localToMs(date, e.end ?? '24:00', zone) }))
-    : input.weekly
-        .filter(
-          (w) =>
-            w.staffId === agentId &&
-            w.weekday === weekday &&
-            (w.validFrom === null || w.validFrom <= date) &&
-            (w.validTo === null || date <= w.validTo),
-        )
-        .map((w) => ({ startMs: localToMs(date, w.start, zone), endMs: localToMs(date, w.end, zone) }));
+    ? special.map((e) => ({ startMs: clock.localToMs(date, e.start ?? '00:00'), endMs: clock.localToMs(date, e.end ?? '24:00') }))
+    : (weeklyByAgentDay.get(`${agentId}:${weekday}`) ?? [])
+        .filter((w) => (w.validFrom === null || w.validFrom <= date) && (w.validTo === null || date <= w.validTo))
+        .map((w) => ({ startMs: clock.localToMs(date, w.start), endMs: clock.localToMs(date, w.end) }));
   for (const c of [...orgClosures, ...agentExceptions.filter((e) => e.kind === 'closed')]) {
     if (!c.start || !c.end) return [];
-    windows = subtract(windows, { startMs: localToMs(date, c.start, zone), endMs: localToMs(date, c.end, zone) });
+    windows = subtract(windows, { startMs: clock.localToMs(date, c.start), endMs: clock.localToMs(date, c.end) });
   }
   return windows.filter((w) => w.endMs > w.startMs);
 }
@@ -154,16 +138,29 @@ function agentWindows(
  * the real minutes it covers.
  */
 export function computeAvailability(input: AvailabilityInput): DaySlots[] {
-  const zone = input.timeZone;
+  const clock = input.clock ?? new ZoneClock(input.timeZone, input.fromDate, input.toDate);
   const needMs = (input.durationMinutes + input.bufferMinutes) * 60_000;
   const stepMs = input.intervalMinutes * 60_000;
 
-  // Busy units per agent: a Set lookup per unit is cheaper than interval searches.
-  const busyByAgent = new Map<string, Set<number>>();
+  // Busy units per agent as a bitmap over the period (one byte a unit): an
+  // array index per unit is the cheapest test in the inner loop.
+  const dates = eachDate(input.fromDate, input.toDate);
+  const baseUnit = unitOf(clock.localToMs(input.fromDate, '00:00')) - 288;
+  const unitCount = (dates.length + 2) * 288;
+  const busyByAgent = new Map<string, Uint8Array>();
   for (const b of input.busy) {
-    let set = busyByAgent.get(b.agentId);
-    if (!set) busyByAgent.set(b.agentId, (set = new Set()));
-    for (let u = unitOf(b.startMs); u * UNIT_MS < b.endMs; u++) set.add(u);
+    let map = busyByAgent.get(b.agentId);
+    if (!map) busyByAgent.set(b.agentId, (map = new Uint8Array(unitCount)));
+    const first = Math.max(0, b.startUnit - baseUnit);
+    const last = Math.min(unitCount - 1, b.endUnit - 1 - baseUnit);
+    for (let u = first; u <= last; u++) map[u] = 1;
+  }
+  const weeklyByAgentDay = new Map<string, WeeklyWindow[]>();
+  for (const w of input.weekly) {
+    const key = `${w.staffId}:${w.weekday}`;
+    const list = weeklyByAgentDay.get(key);
+    if (list) list.push(w);
+    else weeklyByAgentDay.set(key, [w]);
   }
   const exceptionsByDate = new Map<string, DateException[]>();
   for (const e of input.exceptions) {
@@ -173,15 +170,16 @@ export function computeAvailability(input: AvailabilityInput): DaySlots[] {
   }
 
   const days: DaySlots[] = [];
-  for (const date of eachDate(input.fromDate, input.toDate, zone)) {
-    const weekday = DateTime.fromISO(date, { zone }).weekday;
+  for (const date of dates) {
+    const weekday = isoWeekday(date);
     const dayExceptions = exceptionsByDate.get(date) ?? [];
     const orgClosures = dayExceptions.filter((e) => e.staffId === null && e.kind === 'closed');
     const bySlot = new Map<number, string[]>();
     if (!orgClosures.some((c) => !c.start || !c.end)) {
       for (const agentId of input.agentIds) {
         const windows = agentWindows(
-          input,
+          weeklyByAgentDay,
+          clock,
           agentId,
           date,
           weekday,
@@ -190,15 +188,23 @@ export function computeAvailability(input: AvailabilityInput): DaySlots[] {
         );
         const busy = busyByAgent.get(agentId);
         for (const w of windows) {
-          for (let s = w.startMs; s + needMs <= w.endMs; s += stepMs) {
+          let first = w.startMs;
+          let stop = w.endMs;
+          if (input.onlyStartMs !== undefined) {
+            const only = input.onlyStartMs;
+            if (only < w.startMs || (only - w.startMs) % stepMs !== 0) continue;
+            first = only;
+            stop = Math.min(w.endMs, only + needMs);
+          }
+          for (let s = first; s + needMs <= stop; s += stepMs) {
             if (s < input.earliestMs || s > input.latestMs) {
               continue;
             }
             let free = true;
             if (busy) {
-              const last = unitOf(s + needMs - 1);
-              for (let u = unitOf(s); u <= last; u++) {
-                if (busy.has(u)) {
+              const last = Math.min(unitCount - 1, unitOf(s + needMs - 1) - baseUnit);
+              for (let u = Math.max(0, unitOf(s) - baseUnit); u <= last; u++) {
+                if (busy[u] === 1) {
                   free = false;
                   break;
                 }
@@ -218,7 +224,7 @@ export function computeAvailability(input: AvailabilityInput): DaySlots[] {
       .sort((a, b) => a[0] - b[0])
       .map(([startMs, agentIds]) => ({
         startMs,
-        localTime: DateTime.fromMillis(startMs, { zone }).toFormat('HH:mm'),
+        localTime: clock.localTime(startMs),
         agentIds,
       }));
     days.push({ date, slots });

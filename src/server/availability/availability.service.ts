@@ -5,6 +5,7 @@ import { LIMITS } from '../../shared/limits.ts';
 import { errors } from '../http/errors.ts';
 import type { AvailabilityView } from '../booking/booking.schema.ts';
 import { computeAvailability, type DaySlots } from './availability.engine.ts';
+import { addDays, daysBetween, isCalendarDate, isoWeekday, ZoneClock } from './zone-clock.ts';
 import { availabilityRepo } from './availability.repo.ts';
 
 /** Options for one availability computation. */
@@ -13,6 +14,8 @@ export interface AvailabilityRequest {
   toDate: string;
   includeFull?: boolean;
   exceptAppointmentId?: string;
+  /** Only this slot (a booking's check): reads only that weekday's hours and the appointments around it. */
+  onlyStartMs?: number;
 }
 
 /** Loads what a procedure's availability depends on and computes its slots. */
@@ -23,19 +26,25 @@ export async function availabilityFor(
   req: AvailabilityRequest,
 ): Promise<DaySlots[]> {
   const zone = org.time_zone;
-  const from = DateTime.fromISO(req.fromDate, { zone });
-  const to = DateTime.fromISO(req.toDate, { zone });
-  if (!from.isValid || !to.isValid) throw errors.validation([{ path: 'from', code: 'invalid_date' }]);
-  if (to.diff(from, 'days').days > LIMITS.availabilityMaxDays) {
+  if (!isCalendarDate(req.fromDate)) throw errors.validation([{ path: 'from', code: 'invalid_date' }]);
+  if (!isCalendarDate(req.toDate)) throw errors.validation([{ path: 'to', code: 'invalid_date' }]);
+  if (daysBetween(req.fromDate, req.toDate) > LIMITS.availabilityMaxDays) {
     throw errors.validation([{ path: 'to', code: 'range_too_long' }]);
   }
+  const clock = new ZoneClock(zone, req.fromDate, req.toDate);
   const now = ctx.clock.now().getTime();
-  const fromIso = from.startOf('day').toUTC().toISO() ?? '';
-  const toIso = to.plus({ days: 1 }).startOf('day').toUTC().toISO() ?? '';
+  const only = req.onlyStartMs;
+  // For one slot, the appointments that can overlap it start before its end
+  // and are held after its start.
+  const fromMs = only ?? clock.localToMs(req.fromDate, '00:00');
+  const toMs =
+    only !== undefined
+      ? only + (procedure.duration_minutes + procedure.buffer_minutes) * 60_000
+      : clock.localToMs(addDays(req.toDate, 1), '00:00');
   const [{ agentIds, weekly }, exceptions, busy] = await Promise.all([
-    availabilityRepo.weekly(ctx.db, org.id),
+    availabilityRepo.weekly(ctx.db, org.id, only !== undefined && req.fromDate === req.toDate ? isoWeekday(req.fromDate) : undefined),
     availabilityRepo.exceptions(ctx.db, org.id, req.fromDate, req.toDate),
-    availabilityRepo.busy(ctx.db, org.id, fromIso, toIso, req.exceptAppointmentId),
+    availabilityRepo.busy(ctx.db, org.id, fromMs, toMs, req.exceptAppointmentId),
   ]);
   return computeAvailability({
     timeZone: zone,
@@ -51,6 +60,8 @@ export async function availabilityFor(
     earliestMs: now + procedure.min_notice_hours * 3_600_000,
     latestMs: now + procedure.max_advance_days * 86_400_000,
     includeFull: req.includeFull ?? false,
+    clock,
+    ...(only !== undefined ? { onlyStartMs: only } : {}),
   });
 }
 

@@ -5,7 +5,7 @@ import { isUniqueViolation, isUniqueViolationOf } from '../db/database.ts';
 import type { Appointment, Organisation, Procedure } from '../db/schema.ts';
 import { errors } from '../http/errors.ts';
 import { availabilityFor, localDateOf } from '../availability/availability.service.ts';
-import type { Slot } from '../availability/availability.engine.ts';
+import { busyUnits, type Slot } from '../availability/availability.engine.ts';
 import { catalogueRepo } from '../catalogue/catalogue.repo.ts';
 import { procedureChannels } from '../catalogue/catalogue.present.ts';
 import { enqueueMail } from '../mail/mail.queue.ts';
@@ -37,6 +37,7 @@ export async function findSlot(ctx: AppContext, org: Organisation, procedure: Pr
     fromDate: date,
     toDate: date,
     includeFull: true,
+    onlyStartMs: startMs,
     ...(exceptAppointmentId ? { exceptAppointmentId } : {}),
   });
   return days[0]?.slots.find((s) => s.startMs === startMs) ?? null;
@@ -72,14 +73,14 @@ export async function alternativesNear(
     }));
 }
 
-/** Orders the free agents least loaded first, ties at random, so work spreads and racers spread out. */
+/** Orders the free agents least loaded around that time first, ties at random, so work spreads and racers spread out. */
 export async function candidateOrder(ctx: AppContext, org: Organisation, slot: Slot): Promise<string[]> {
-  const day = DateTime.fromMillis(slot.startMs, { zone: org.time_zone }).startOf('day');
+  // The load around the slot (half a day either side) is as good a measure as the calendar day and needs no zone.
   const load = await bookingRepo.loadByAgent(
     ctx.db,
     org.id,
-    day.toUTC().toISO() ?? '',
-    day.plus({ days: 1 }).toUTC().toISO() ?? '',
+    new Date(slot.startMs - 43_200_000).toISOString(),
+    new Date(slot.startMs + 43_200_000).toISOString(),
   );
   return slot.agentIds
     .map((id) => ({ id, load: load.get(id) ?? 0, tie: Math.random() }))
@@ -160,6 +161,7 @@ async function insertBooking(
     status: 'booked',
     starts_at: new Date(startMs).toISOString(),
     ends_at: new Date(endMs).toISOString(),
+    ...busyUnits(startMs, endMs + procedure.buffer_minutes * 60_000),
     citizen_name: citizen.name,
     citizen_surnames: citizen.surnames,
     citizen_id_type: citizen.idType,

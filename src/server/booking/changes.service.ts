@@ -4,6 +4,7 @@ import type { Appointment, Organisation } from '../db/schema.ts';
 import { errors } from '../http/errors.ts';
 import { enqueueMail } from '../mail/mail.queue.ts';
 import { OPEN_STATUSES } from '../../shared/limits.ts';
+import { busyUnits } from '../availability/availability.engine.ts';
 import { bookingRepo } from './booking.repo.ts';
 import { alternativesNear, bookableProcedure, candidateOrder, findSlot } from './booking.service.ts';
 import { changeDeadline, uploadDeadline } from './deadlines.ts';
@@ -72,6 +73,7 @@ export async function rescheduleAppointment(
       agent_id: agentId,
       starts_at: new Date(startMs).toISOString(),
       ends_at: new Date(endMs).toISOString(),
+      ...busyUnits(startMs, endMs + procedure.buffer_minutes * 60_000),
       upload_deadline: uploadDeadline(org, startMs, now.getTime()),
       ics_sequence: appointment.ics_sequence + 1,
       updated_at: nowIso,
@@ -84,6 +86,8 @@ export async function rescheduleAppointment(
             agent_id: updated.agent_id,
             starts_at: updated.starts_at,
             ends_at: updated.ends_at,
+            busy_start_unit: updated.busy_start_unit,
+            busy_end_unit: updated.busy_end_unit,
             upload_deadline: updated.upload_deadline,
             ics_sequence: updated.ics_sequence,
             updated_at: nowIso,

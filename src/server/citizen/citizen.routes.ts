@@ -32,7 +32,10 @@ export const citizenRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; mailer: Mai
     maxAge: ctx.config.limits.citizenSessionHours * 3600,
   };
 
-  async function requireSession(request: FastifyRequest, opts: { csrf: boolean }): Promise<CitizenSession> {
+  // Authentication runs in onRequest, before the body is validated: a caller
+  // without a session learns nothing about what the route accepts.
+  const sessions = new WeakMap<FastifyRequest, CitizenSession>();
+  const authenticate = (opts: { csrf: boolean }) => async (request: FastifyRequest) => {
     const token = request.cookies[CITIZEN_COOKIE];
     if (!token) throw errors.unauthenticated();
     const session = await sessionFor(ctx, orgOf(request), token);
@@ -41,8 +44,13 @@ export const citizenRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; mailer: Mai
       const header = request.headers['x-csrf-token'];
       if (typeof header !== 'string' || !safeEqual(header, session.csrfToken)) throw errors.forbiddenWith('csrf_failed');
     }
+    sessions.set(request, session);
+  };
+  const sessionOf = (request: FastifyRequest): CitizenSession => {
+    const session = sessions.get(request);
+    if (!session) throw errors.unauthenticated();
     return session;
-  }
+  };
 
   const deliverSoon = (mailId: string, reply: FastifyReply) =>
     mailer.deliver(mailId).catch((error: unknown) => reply.log.warn({ err: error }, 'mail deferred'));
@@ -63,8 +71,11 @@ export const citizenRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; mailer: Mai
     },
   );
 
-  app.get('/api/citizen/appointment', { schema: { response: { 200: envelope(sessionView) } } }, async (request, reply) => {
-    const session = await requireSession(request, { csrf: false });
+  app.get(
+    '/api/citizen/appointment',
+    { onRequest: authenticate({ csrf: false }), schema: { response: { 200: envelope(sessionView) } } },
+    async (request, reply) => {
+    const session = sessionOf(request);
     reply.header('cache-control', 'no-store');
     return {
       data: {
@@ -72,14 +83,18 @@ export const citizenRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; mailer: Mai
         appointment: await presentCitizenAppointment(ctx, orgOf(request), session.appointment, request.lang),
       },
     };
-  });
+    },
+  );
 
   app.post(
     '/api/citizen/appointment/cancel',
-    { schema: { body: z.object({}).strict(), response: { 200: envelope(z.object({ appointment: citizenAppointmentView })) } } },
+    {
+      onRequest: authenticate({ csrf: true }),
+      schema: { body: z.object({}).strict(), response: { 200: envelope(z.object({ appointment: citizenAppointmentView })) } },
+    },
     async (request, reply) => {
       const org = orgOf(request);
-      const { appointment } = await requireSession(request, { csrf: true });
+      const { appointment } = sessionOf(request);
       assertChangeable(ctx, org, appointment);
       const mailId = await cancelAppointment(ctx, org, appointment, 'citizen');
       await deliverSoon(mailId, reply);
@@ -90,10 +105,13 @@ export const citizenRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; mailer: Mai
 
   app.post(
     '/api/citizen/appointment/reschedule',
-    { schema: { body: rescheduleRequest, response: { 200: envelope(z.object({ appointment: citizenAppointmentView })) } } },
+    {
+      onRequest: authenticate({ csrf: true }),
+      schema: { body: rescheduleRequest, response: { 200: envelope(z.object({ appointment: citizenAppointmentView })) } },
+    },
     async (request, reply) => {
       const org = orgOf(request);
-      const { appointment } = await requireSession(request, { csrf: true });
+      const { appointment } = sessionOf(request);
       assertChangeable(ctx, org, appointment);
       const { appointment: moved, mailId } = await rescheduleAppointment(ctx, org, appointment, request.body.startsAt, 'citizen');
       await deliverSoon(mailId, reply);

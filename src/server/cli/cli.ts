@@ -63,7 +63,7 @@ async function run(argv: string[]): Promise<void> {
   const known = ['migrate', 'api-key create', 'user create'];
   if (!known.includes(command)) throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
 
-  const ctx = await createContext(loadConfig());
+  const ctx = await createContext(loadConfig(), { migrate: command !== 'migrate' });
   try {
     if (command === 'migrate') {
       const applied = await migrateToLatest(ctx.db);

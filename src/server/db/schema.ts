@@ -126,6 +126,13 @@ export interface AppointmentsTable {
   status: AppointmentStatus;
   starts_at: string;
   ends_at: string;
+  /**
+   * The 5-minute occupancy units the agent is held for, [start, end): from
+   * the start to the end plus the procedure's buffer. Integers so that
+   * availability reads a month of appointments without parsing dates.
+   */
+  busy_start_unit: number;
+  busy_end_unit: number;
   citizen_name: string;
   citizen_surnames: string;
   citizen_id_type: 'nif' | 'nie' | 'passport';

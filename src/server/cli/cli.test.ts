@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/database.ts';
+import { seedOrganisation } from '../seed/demo.seed.ts';
+import { sha256Hex, verifyPassword } from '../security/secrets.ts';
+
+const BIN = path.resolve(import.meta.dirname, '../../../bin/finestreta.js');
+
+describe('the finestreta operator CLI', () => {
+  let dataDir = '';
+  const run = (args: string[], input?: string) =>
+    spawnSync(process.execPath, [BIN, ...args], {
+      env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATABASE_URL: '' },
+      input: input ?? '',
+      encoding: 'utf8',
+    });
+  const db = () => openDatabase({ kind: 'sqlite', file: path.join(dataDir, 'finestreta.sqlite') }).db;
+
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finestreta-cli-'));
+  });
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('migrates a new database, then reports it up to date', async () => {
+    const first = run(['migrate']);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('0001_initial');
+    const again = run(['migrate']);
+    expect(again.stdout).toContain('up to date');
+    const handle = db();
+    await seedOrganisation(handle, { now: new Date(), slug: 'demo' });
+    await handle.destroy();
+  });
+
+  it('creates an API key, printed on the last line and stored only hashed', async () => {
+    const res = run(['api-key', 'create', '--name', 'cita-previa']);
+    expect(res.status).toBe(0);
+    const key = res.stdout.trim().split('\n').at(-1) ?? '';
+    expect(key).toMatch(/^fin_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}$/);
+    const handle = db();
+    const row = await handle.selectFrom('api_keys').selectAll().where('name', '=', 'cita-previa').executeTakeFirstOrThrow();
+    await handle.destroy();
+    expect(row.key_hash).toBe(sha256Hex(key));
+    expect(JSON.stringify(row)).not.toContain(key);
+  });
+
+  it('creates a user whose password comes from stdin, hashed with argon2id', async () => {
+    const res = run(['user', 'create', '--role', 'supervisor', '--email', 'Cap@Ajuntament.cat'], 'a long enough password\n');
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain('cap@ajuntament.cat');
+    const handle = db();
+    const row = await handle.selectFrom('staff').selectAll().where('email', '=', 'cap@ajuntament.cat').executeTakeFirstOrThrow();
+    await handle.destroy();
+    expect(row.role).toBe('supervisor');
+    expect(await verifyPassword(row.password_hash ?? '', 'a long enough password')).toBe(true);
+  });
+
+  it('explains mistakes with exit code 2 and no stack trace', () => {
+    const dup = run(['user', 'create', '--role', 'agent', '--email', 'cap@ajuntament.cat'], 'another long password');
+    expect(dup.status).toBe(2);
+    expect(dup.stderr).toContain('already exists');
+    const weak = run(['user', 'create', '--role', 'agent', '--email', 'new@ajuntament.cat'], 'short');
+    expect(weak.status).toBe(2);
+    expect(weak.stderr).toContain('12 characters');
+    const role = run(['user', 'create', '--role', 'root', '--email', 'x@y.cat']);
+    expect(role.status).toBe(2);
+    const unknown = run(['frobnicate']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('Usage');
+    expect(`${dup.stderr}${weak.stderr}`).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+});

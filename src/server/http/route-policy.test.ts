@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { book, credentialsFrom } from '../../../test/booking-helpers.ts';
+import { createTestApp, procedureId, type TestApp } from '../../../test/test-app.ts';
+
+/**
+ * Who may call each route. Deny by default: a route missing here fails the
+ * test, so nobody adds an endpoint without deciding its audience.
+ * - public: anyone, for the organisation of the request
+ * - citizen: a citizen session of the same organisation
+ * - ops: operational probes, no organisation
+ * - dev: development-only tools, absent in production
+ */
+const POLICY: Record<string, 'public' | 'citizen' | 'ops' | 'dev'> = {
+  'GET /healthz': 'ops',
+  'GET /readyz': 'ops',
+  'GET /metrics': 'ops',
+  'GET /api/public/organisation': 'public',
+  'GET /api/public/procedures': 'public',
+  'GET /api/public/procedures/:id': 'public',
+  'GET /api/public/procedures/:id/availability': 'public',
+  'GET /api/public/captcha': 'public',
+  'POST /api/public/appointments': 'public',
+  'POST /api/citizen/session': 'public',
+  'GET /api/citizen/appointment': 'citizen',
+  'POST /api/citizen/appointment/cancel': 'citizen',
+  'POST /api/citizen/appointment/reschedule': 'citizen',
+  'DELETE /api/citizen/session': 'public',
+  'GET /dev/mail': 'dev',
+  'GET /dev/mail/:name': 'dev',
+  'GET /dev/mail/:name/raw': 'dev',
+  'GET /dev/mail/:name/html': 'dev',
+};
+
+const isStatic = (url: string) => !url.startsWith('/api/') && !url.startsWith('/dev/') && !['/healthz', '/readyz', '/metrics'].includes(url);
+
+describe('authorisation of every route', () => {
+  let t: TestApp;
+  let cookieA = '';
+  let csrfA = '';
+  beforeAll(async () => {
+    t = await createTestApp();
+    const padro = await procedureId(t, t.orgA.id);
+    await book(t, { procedureId: padro, startsAt: '2026-03-03T08:00:00.000Z', citizen: { email: 'policy@example.org' } });
+    const { token, password } = credentialsFrom(t.mail.lastTo('policy@example.org'));
+    const res = await t.app.http.inject({ method: 'POST', url: '/api/citizen/session', headers: { host: 'alfa.test' }, payload: { token, password } });
+    const c = res.cookies.find((k) => k.name === 'fin_citizen');
+    cookieA = `fin_citizen=${c?.value ?? ''}`;
+    csrfA = res.json().data.csrfToken as string;
+  });
+  afterAll(async () => t.close());
+
+  it('has a declared audience for every registered route', () => {
+    const undeclared = t.app.routes
+      .filter((r) => !isStatic(r.url))
+      .map((r) => `${r.method} ${r.url}`)
+      .filter((k) => !(k in POLICY));
+    expect(undeclared).toEqual([]);
+  });
+
+  const citizenRoutes = Object.entries(POLICY).filter(([, p]) => p === 'citizen').map(([k]) => k);
+
+  it.each(citizenRoutes)('%s: 401 without a session', async (route) => {
+    const [method, url] = route.split(' ') as ['GET' | 'POST', string];
+    const res = await t.app.http.inject({ method, url, headers: { host: 'alfa.test' }, ...(method === 'POST' ? { payload: {} } : {}) });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.id).toBe('unauthenticated');
+  });
+
+  it.each(citizenRoutes)('%s: 401 with a session of another organisation', async (route) => {
+    const [method, url] = route.split(' ') as ['GET' | 'POST', string];
+    const res = await t.app.http.inject({
+      method,
+      url,
+      headers: { host: 'beta.test', cookie: cookieA, 'x-csrf-token': csrfA },
+      ...(method === 'POST' ? { payload: {} } : {}),
+    });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it.each(citizenRoutes.filter((r) => r.startsWith('POST')))('%s: 403 without the CSRF token', async (route) => {
+    const url = route.split(' ')[1] ?? '';
+    const res = await t.app.http.inject({ method: 'POST', url, headers: { host: 'alfa.test', cookie: cookieA }, payload: { startsAt: '2026-03-03T09:00:00.000Z' } });
+    expect(res.statusCode).toBe(403);
+  });
+
+  it('ops probes answer without an organisation; public routes need one', async () => {
+    for (const url of ['/healthz', '/readyz', '/metrics']) {
+      expect((await t.app.http.inject({ method: 'GET', url, headers: { host: 'nowhere.test' } })).statusCode).toBe(200);
+    }
+    const pub = await t.app.http.inject({ method: 'GET', url: '/api/public/organisation', headers: { host: 'nowhere.test' } });
+    expect(pub.statusCode).toBe(404);
+  });
+
+  it('has no development tools in production mode', async () => {
+    const prod = await createTestApp({ env: { NODE_ENV: 'production' } });
+    try {
+      expect(prod.app.routes.some((r) => r.url.startsWith('/dev/'))).toBe(false);
+    } finally {
+      await prod.close();
+    }
+  });
+});
