@@ -4,9 +4,9 @@ import { UNIT_MS, unitOf, type BusyInterval, type DateException, type WeeklyWind
 
 /** SQL feeding the slot computation; every query is scoped to the organisation. */
 export const availabilityRepo = {
-  /** Weekly windows of active staff that attend citizens (of one weekday only, when given). */
-  async weekly(db: Db, organisationId: string, weekday?: number): Promise<{ agentIds: string[]; weekly: WeeklyWindow[] }> {
-    let q = db
+  /** Weekly windows of active staff that attend citizens. */
+  async weekly(db: Db, organisationId: string): Promise<{ agentIds: string[]; weekly: WeeklyWindow[] }> {
+    const rows = await db
       .selectFrom('agent_schedules')
       .innerJoin('staff', 'staff.id', 'agent_schedules.staff_id')
       .select([
@@ -19,9 +19,8 @@ export const availabilityRepo = {
       ])
       .where('agent_schedules.organisation_id', '=', organisationId)
       .where('staff.active', '=', 1)
-      .orderBy('agent_schedules.staff_id');
-    if (weekday !== undefined) q = q.where('agent_schedules.weekday', '=', weekday);
-    const rows = await q.execute();
+      .orderBy('agent_schedules.staff_id')
+      .execute();
     const weekly = rows.map((r) => ({
       staffId: r.staff_id,
       weekday: r.weekday,

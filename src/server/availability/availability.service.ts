@@ -5,8 +5,29 @@ import { LIMITS } from '../../shared/limits.ts';
 import { errors } from '../http/errors.ts';
 import type { AvailabilityView } from '../booking/booking.schema.ts';
 import { computeAvailability, type DaySlots } from './availability.engine.ts';
-import { addDays, daysBetween, isCalendarDate, isoWeekday, ZoneClock } from './zone-clock.ts';
+import { addDays, daysBetween, isCalendarDate, ZoneClock } from './zone-clock.ts';
 import { availabilityRepo } from './availability.repo.ts';
+
+/**
+ * Weekly opening hours change rarely (an administrator's edit) and are read
+ * by every availability request, so each node keeps them for a few seconds.
+ * Double booking does not depend on this cache: the database refuses it.
+ */
+const SCHEDULE_TTL_MS = 5_000;
+const scheduleCache = new Map<string, { at: number; value: Awaited<ReturnType<typeof availabilityRepo.weekly>> }>();
+
+/** Forgets the cached opening hours of an organisation (after they change). */
+export function invalidateSchedules(organisationId: string): void {
+  scheduleCache.delete(organisationId);
+}
+
+async function weeklyHours(ctx: AppContext, organisationId: string) {
+  const hit = scheduleCache.get(organisationId);
+  if (hit && Date.now() - hit.at < SCHEDULE_TTL_MS) return hit.value;
+  const value = await availabilityRepo.weekly(ctx.db, organisationId);
+  scheduleCache.set(organisationId, { at: Date.now(), value });
+  return value;
+}
 
 /** Options for one availability computation. */
 export interface AvailabilityRequest {
@@ -42,7 +63,7 @@ export async function availabilityFor(
       ? only + (procedure.duration_minutes + procedure.buffer_minutes) * 60_000
       : clock.localToMs(addDays(req.toDate, 1), '00:00');
   const [{ agentIds, weekly }, exceptions, busy] = await Promise.all([
-    availabilityRepo.weekly(ctx.db, org.id, only !== undefined && req.fromDate === req.toDate ? isoWeekday(req.fromDate) : undefined),
+    weeklyHours(ctx, org.id),
     availabilityRepo.exceptions(ctx.db, org.id, req.fromDate, req.toDate),
     availabilityRepo.busy(ctx.db, org.id, fromMs, toMs, req.exceptAppointmentId),
   ]);

@@ -106,23 +106,34 @@ export interface Booked {
  * and offered the nearest free ones.
  */
 export async function bookAppointment(ctx: AppContext, org: Organisation, req: BookingRequest): Promise<Booked> {
-  const captcha = await checkSolution(ctx, req.captcha);
-  const procedure = await bookableProcedure(ctx, org, req.procedureId);
-  if (!procedureChannels(procedure).includes(req.channel)) throw errors.unprocessable('channel_not_offered');
+  // The proof of work is checked (HMACs, off the main thread) while the
+  // slot is looked up; its verdict still comes first for the citizen.
+  const captchaCheck = checkSolution(ctx, req.captcha);
+  captchaCheck.catch(() => undefined);
   const startMs = Date.parse(req.startsAt);
-  const slot = await findSlot(ctx, org, procedure, startMs);
-  if (!slot) throw errors.unprocessable('slot_unavailable');
-  if (slot.agentIds.length === 0) {
-    throw errors.conflict('slot_taken', { alternatives: await alternativesNear(ctx, org, procedure, startMs) });
+  let procedure: Procedure;
+  let candidates: string[];
+  try {
+    procedure = await bookableProcedure(ctx, org, req.procedureId);
+    if (!procedureChannels(procedure).includes(req.channel)) throw errors.unprocessable('channel_not_offered');
+    const slot = await findSlot(ctx, org, procedure, startMs);
+    if (!slot) throw errors.unprocessable('slot_unavailable');
+    if (slot.agentIds.length === 0) {
+      await captchaCheck;
+      throw errors.conflict('slot_taken', { alternatives: await alternativesNear(ctx, org, procedure, startMs) });
+    }
+    const open = await bookingRepo.countOpenFor(ctx.db, org.id, req.citizen.email, req.citizen.idNumber, ctx.clock.now().toISOString());
+    if (open >= ctx.config.limits.maxOpenAppointments) {
+      throw errors.conflict('too_many_open_appointments', { max: ctx.config.limits.maxOpenAppointments });
+    }
+    candidates = await candidateOrder(ctx, org, slot);
+  } catch (error) {
+    await captchaCheck;
+    throw error;
   }
+  const captcha = await captchaCheck;
 
-  const now = ctx.clock.now();
-  const open = await bookingRepo.countOpenFor(ctx.db, org.id, req.citizen.email, req.citizen.idNumber, now.toISOString());
-  if (open >= ctx.config.limits.maxOpenAppointments) {
-    throw errors.conflict('too_many_open_appointments', { max: ctx.config.limits.maxOpenAppointments });
-  }
-
-  for (const agentId of await candidateOrder(ctx, org, slot)) {
+  for (const agentId of candidates) {
     for (let attempt = 0; ; attempt++) {
       try {
         return await insertBooking(ctx, org, procedure, req.citizen, agentId, startMs, captcha);
