@@ -17,7 +17,7 @@ export async function freshDatabase(
     return {
       database: { kind: 'sqlite', file: path.join(dataDir, 'test.sqlite') },
       dataDir,
-      drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+      drop: () => Promise.resolve(fs.rmSync(dataDir, { recursive: true, force: true })),
     };
   }
   const adminUrl = process.env.TEST_DATABASE_URL;

@@ -66,7 +66,7 @@ export async function createTestApp(
 /** Fetches and solves a proof-of-work challenge like the browser does. */
 export async function solvedCaptcha(t: TestApp, host = 'alfa.test') {
   const res = await t.app.http.inject({ method: 'GET', url: '/api/public/captcha', headers: { host } });
-  const challenge = (res.json() as { data: Challenge }).data;
+  const challenge = res.json<{ data: Challenge }>().data;
   const solution = await solveChallenge({ challenge, deriveKey });
   if (!solution) throw new Error('captcha not solved');
   return { challenge, solution: { counter: solution.counter, derivedKey: solution.derivedKey } };

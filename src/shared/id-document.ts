@@ -12,7 +12,7 @@ export type IdType = (typeof ID_TYPES)[number];
 
 /** Removes spaces, dots and dashes and upper-cases, as people type them. */
 export function normaliseIdNumber(raw: string): string {
-  return raw.replace(/[\s.\-]/g, '').toUpperCase();
+  return raw.replace(/[\s.-]/g, '').toUpperCase();
 }
 
 /** True when `value` (normalised) is a NIF with the right control letter. */

@@ -32,8 +32,9 @@ class HttpMetrics {
 /** `/healthz` (the process answers), `/readyz` (database reachable, migrations applied), `/metrics`. */
 export function opsRoutes(app: FastifyInstance, ctx: AppContext): void {
   const metrics = new HttpMetrics();
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

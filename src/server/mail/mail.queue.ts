@@ -108,7 +108,7 @@ export class MailDispatcher {
       return true;
     } catch (error) {
       // Transport errors can quote addresses: keep only the class and code.
-      const code = typeof error === 'object' && error && 'code' in error ? String((error as { code: unknown }).code) : '';
+      const code = typeof error === 'object' && error && 'code' in error ? String(error.code) : '';
       const summary = `${error instanceof Error ? error.name : 'Error'}${code ? ` ${code}` : ''}`;
       const failed = row.attempts >= MAX_ATTEMPTS;
       await this.ctx.db
