@@ -1,6 +1,7 @@
 import { buildApp } from './app.ts';
 import { closeContext, createContext } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { startHousekeeping } from './housekeeping.ts';
 import { seedDemoIfEmpty } from './seed/demo.seed.ts';
 
 /** Starts Finestreta: config → database → demo seed (first start) → HTTP → mail dispatcher. */
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   const app = await buildApp(ctx);
   await app.http.listen({ port: config.port, host: config.host });
   app.mailer.start(10_000);
+  const stopHousekeeping = startHousekeeping(ctx, 10 * 60_000);
   void app.mailer.runDue();
 
   const lines = [
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
 
   const shutdown = async (signal: string) => {
     ctx.log.info({ signal }, 'shutting down');
+    stopHousekeeping();
     await app.mailer.stop();
     await app.http.close();
     await closeContext(ctx);
