@@ -10,9 +10,6 @@
  * on SQLite; booking throughput ≥ 50 % of the raw-insert baseline.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
@@ -30,6 +27,7 @@ import { seedOrganisation } from '../src/server/seed/demo.seed.ts';
 import type { Organisation, Procedure } from '../src/server/db/schema.ts';
 import { TestClock } from '../test/clock.ts';
 import { MemoryMail } from '../test/memory-mail.ts';
+import { freshDatabase } from '../test/databases.ts';
 
 const AGENTS = 50;
 const AVAILABILITY_RUNS = Number(process.env.BENCH_RUNS ?? 300);
@@ -43,14 +41,13 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function setup(): Promise<{ ctx: AppContext; org: Organisation; procedure: Procedure; cleanup: () => Promise<void> }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finestreta-bench-'));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    CAPTCHA_MAX_NUMBER: '20',
-    MAX_OPEN_APPOINTMENTS: '100',
-    ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
-  });
+  // A database of its own, dropped afterwards, whichever the engine.
+  const adminUrl = process.env.BENCH_DATABASE_URL;
+  const fresh = await freshDatabase(adminUrl ? 'postgres' : 'sqlite', adminUrl);
+  const config = {
+    ...loadConfig({ DATA_DIR: fresh.dataDir, LOG_LEVEL: 'silent', CAPTCHA_MAX_NUMBER: '20', MAX_OPEN_APPOINTMENTS: '100' }),
+    database: fresh.database,
+  };
   const ctx = await createContext(config, { clock: new TestClock(NOW), mail: new MemoryMail() });
   const slug = `bench${Date.now()}`;
   await seedOrganisation(ctx.db, { slug, now: NOW, agents: AGENTS });
@@ -68,7 +65,7 @@ async function setup(): Promise<{ ctx: AppContext; org: Organisation; procedure:
     procedure,
     cleanup: async () => {
       await closeContext(ctx);
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await fresh.drop();
     },
   };
 }

@@ -8,9 +8,10 @@ import type { Config } from '../src/server/config.ts';
 /** The engines integration tests run on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set (CI sets it). */
 export const DIALECTS: ('sqlite' | 'postgres')[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
-/** A fresh, empty database of one engine, and how to drop it. */
+/** A fresh, empty database of one engine (PostgreSQL: created on the server `adminUrl` points at), and how to drop it. */
 export async function freshDatabase(
   dialect: 'sqlite' | 'postgres',
+  adminUrl: string | undefined = process.env.TEST_DATABASE_URL,
 ): Promise<{ database: Config['database']; dataDir: string; drop: () => Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finestreta-test-'));
   if (dialect === 'sqlite') {
@@ -20,7 +21,6 @@ export async function freshDatabase(
       drop: () => Promise.resolve(fs.rmSync(dataDir, { recursive: true, force: true })),
     };
   }
-  const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
   const name = `fin_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });

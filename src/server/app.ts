@@ -47,6 +47,10 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
   installErrorHandler(http);
+  // The request id in every answer lets a citizen's support call be matched to the logs.
+  http.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   await installSecurity(http, ctx.config);
   await http.register(cookie);
 

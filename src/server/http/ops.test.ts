@@ -33,6 +33,7 @@ describe('operations and security headers', () => {
     expect(res.statusCode).toBe(404);
     expect(res.json().error).toMatchObject({ id: 'not_found', message: 'We could not find what you are looking for.' });
     expect(res.json().error.requestId).toMatch(/[0-9a-f-]{36}/);
+    expect(res.headers['x-request-id']).toBe(res.json().error.requestId);
   });
 
   it('masks personal-link tokens in logged URLs', () => {
