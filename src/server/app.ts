@@ -73,7 +73,9 @@ export async function buildApp(ctx: AppContext): Promise<App> {
 function installWebApp(http: FastifyInstance): void {
   const hasBuild = fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasBuild) {
-    void http.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false, maxAge: '1h' });
+    // wildcard: files are looked up per request, so a rebuilt app is served without a restart.
+    void http.register(fastifyStatic, { root: WEB_DIST, wildcard: true, index: false, maxAge: '1h' });
+    http.get('/', (_request, reply) => reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html'));
   }
   http.setNotFoundHandler((request, reply) => {
     const isPage =

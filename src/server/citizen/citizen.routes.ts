@@ -119,7 +119,7 @@ export const citizenRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; mailer: Mai
     },
   );
 
-  app.delete('/api/citizen/session', async (request, reply) => {
+  app.delete('/api/citizen/session', { onRequest: authenticate({ csrf: true }) }, async (request, reply) => {
     const token = request.cookies[CITIZEN_COOKIE];
     if (token) await signOut(ctx, token);
     reply.clearCookie(CITIZEN_COOKIE, { path: '/' });

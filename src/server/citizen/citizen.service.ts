@@ -12,8 +12,8 @@ export interface CitizenSession {
 }
 
 function lockedError(org: Organisation, lockedUntil: string, lang: string) {
-  const until = DateTime.fromISO(lockedUntil, { zone: org.time_zone }).setLocale(lang).toFormat('HH:mm');
-  return errors.locked({ until, untilIso: lockedUntil });
+  const local = DateTime.fromISO(lockedUntil, { zone: org.time_zone }).setLocale(lang);
+  return errors.locked(lockedUntil, local.toLocaleString(DateTime.DATE_SHORT), local.toFormat('HH:mm'));
 }
 
 /**

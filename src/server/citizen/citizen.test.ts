@@ -66,7 +66,9 @@ describe.each(DIALECTS)('citizen access to their appointment (%s)', (dialect) =>
     const fifth = await login(token, 'wrong-password');
     expect(fifth.statusCode).toBe(423);
     expect(fifth.json().error.id).toBe('access_locked');
+    expect(fifth.json().error.details.until).toBe('2026-03-02T07:15:00.000Z');
     expect(fifth.json().error.message).toContain('08:15'); // 08:00 local now + 15 minutes
+    expect(fifth.json().error.message).toContain('2/3/2026');
     // Even the right password is refused while locked…
     expect((await login(token, password)).statusCode).toBe(423);
     // …and accepted once the lock has expired.
@@ -149,7 +151,9 @@ describe.each(DIALECTS)('citizen access to their appointment (%s)', (dialect) =>
     const { token, password } = await booked('out@example.org', '99999999R');
     const session = await login(token, password);
     const cookie = cookieOf(session);
-    expect((await t.app.http.inject({ method: 'DELETE', url: '/api/citizen/session', headers: { host: 'alfa.test', cookie } })).statusCode).toBe(204);
+    const csrf = session.json().data.csrfToken as string;
+    expect((await t.app.http.inject({ method: 'DELETE', url: '/api/citizen/session', headers: { host: 'alfa.test', cookie } })).statusCode).toBe(403);
+    expect((await t.app.http.inject({ method: 'DELETE', url: '/api/citizen/session', headers: { host: 'alfa.test', cookie, 'x-csrf-token': csrf } })).statusCode).toBe(204);
     expect((await t.app.http.inject({ method: 'GET', url: '/api/citizen/appointment', headers: { host: 'alfa.test', cookie } })).statusCode).toBe(401);
   });
 });

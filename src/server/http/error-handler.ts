@@ -15,7 +15,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: App
   const body: ErrorEnvelope = {
     error: {
       id: err.id,
-      message: translate(request.lang, `errors.${err.id}`, err.details),
+      message: translate(request.lang, `errors.${err.id}`, { ...err.details, ...err.messageValues }),
       requestId: request.id,
       ...(Object.keys(err.details).length ? { details: err.details } : {}),
     },

@@ -9,6 +9,8 @@ export class AppError extends Error {
     public readonly id: string,
     /** Values interpolated into the translated message and returned as `details`. */
     public readonly details: Record<string, unknown> = {},
+    /** Extra values for the message only (e.g. a time formatted for people), not returned. */
+    public readonly messageValues: Record<string, unknown> = {},
   ) {
     super(id);
     this.name = 'AppError';
@@ -26,7 +28,8 @@ export const errors = {
   notFound: () => new AppError(404, 'not_found'),
   organisationNotFound: () => new AppError(404, 'organisation_not_found'),
   conflict: (id: string, details?: Record<string, unknown>) => new AppError(409, id, details),
-  locked: (details: Record<string, unknown>) => new AppError(423, 'access_locked', details),
+  locked: (until: string, untilDate: string, untilTime: string) =>
+    new AppError(423, 'access_locked', { until }, { untilDate, untilTime }),
   tooManyRequests: (details?: Record<string, unknown>) => new AppError(429, 'too_many_requests', details),
   unprocessable: (id: string, details?: Record<string, unknown>) => new AppError(422, id, details),
 };

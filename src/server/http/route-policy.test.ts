@@ -24,7 +24,7 @@ const POLICY: Record<string, 'public' | 'citizen' | 'ops' | 'dev'> = {
   'GET /api/citizen/appointment': 'citizen',
   'POST /api/citizen/appointment/cancel': 'citizen',
   'POST /api/citizen/appointment/reschedule': 'citizen',
-  'DELETE /api/citizen/session': 'public',
+  'DELETE /api/citizen/session': 'citizen',
   'GET /dev/mail': 'dev',
   'GET /dev/mail/:name': 'dev',
   'GET /dev/mail/:name/raw': 'dev',
@@ -77,9 +77,9 @@ describe('authorisation of every route', () => {
     expect(res.statusCode).toBe(401);
   });
 
-  it.each(citizenRoutes.filter((r) => r.startsWith('POST')))('%s: 403 without the CSRF token', async (route) => {
-    const url = route.split(' ')[1] ?? '';
-    const res = await t.app.http.inject({ method: 'POST', url, headers: { host: 'alfa.test', cookie: cookieA }, payload: { startsAt: '2026-03-03T09:00:00.000Z' } });
+  it.each(citizenRoutes.filter((r) => !r.startsWith('GET')))('%s: 403 without the CSRF token', async (route) => {
+    const [method, url] = route.split(' ') as ['POST' | 'DELETE', string];
+    const res = await t.app.http.inject({ method, url, headers: { host: 'alfa.test', cookie: cookieA }, payload: { startsAt: '2026-03-03T09:00:00.000Z' } });
     expect(res.statusCode).toBe(403);
   });
 

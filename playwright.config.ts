@@ -1,0 +1,71 @@
+/**
+ * End-to-end tests against the real server (which serves the built web app
+ * from dist/web: `npm run test:e2e` builds it first) in Debian's Chromium.
+ * Every run starts on a fresh data directory, so the demo municipality is
+ * seeded anew and the mail outbox holds only this run's messages.
+ */
+import path from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+const PORT = 3123;
+// The config is evaluated by the runner and again by each worker: the first
+// evaluation fixes the directory and the workers inherit it from the environment.
+process.env.E2E_DATA_DIR ??= path.resolve(`.tmp/e2e-data-${Date.now()}`);
+const dataDir = process.env.E2E_DATA_DIR;
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results',
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: true,
+  retries: 0,
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
+  // CI (.ci/run) also writes JSON results to count every runner's tests.
+  reporter: process.env.CI ? [['list'], ['json', { outputFile: '.tmp/ci/playwright.json' }]] : [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    locale: 'ca-ES',
+    timezoneId: 'Europe/Madrid',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        browserName: 'chromium',
+        viewport: { width: 1280, height: 800 },
+        launchOptions: {
+          executablePath: '/usr/bin/chromium',
+          args: [
+            '--headless=new',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: 'tsx src/server/main.ts',
+    url: `http://127.0.0.1:${PORT}/readyz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      PORT: String(PORT),
+      DATA_DIR: dataDir,
+      NODE_ENV: 'test',
+      CAPTCHA_MAX_NUMBER: '1000',
+      LOG_LEVEL: 'warn',
+    },
+  },
+});

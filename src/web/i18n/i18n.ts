@@ -1,0 +1,77 @@
+/**
+ * i18next with ICU MessageFormat (plurals, selects) for every string of the
+ * web app. Catalan is the default; the three catalogues ship in the bundle so
+ * the first paint is already translated.
+ */
+import i18next from 'i18next';
+import ICU from 'i18next-icu';
+import { initReactI18next } from 'react-i18next';
+import { DEFAULT_LANGUAGE, isLanguage, LANGUAGES, RTL_LANGUAGES, type Language } from '../../shared/limits.ts';
+import { setApiLanguage } from '../api/client.ts';
+import ca from './locales/ca.json';
+import en from './locales/en.json';
+import es from './locales/es.json';
+
+const STORAGE_KEY = 'finestreta.language';
+
+/** Native names of the shipped languages, shown in the switcher and the forms (never translated). */
+export const LANGUAGE_NAMES: Record<Language, string> = { ca: 'Català', es: 'Castellano', en: 'English' };
+
+/** The language remembered from a previous visit, if any. */
+export function storedLanguage(): Language | null {
+  try {
+    const value = window.localStorage.getItem(STORAGE_KEY);
+    return isLanguage(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Best shipped language for this browser among `enabled`, else `fallback`. */
+export function preferredLanguage(enabled: readonly string[], fallback: string): Language {
+  const usable = (l: string | null): l is Language => isLanguage(l) && enabled.includes(l);
+  const stored = storedLanguage();
+  if (usable(stored)) return stored;
+  for (const tag of navigator.languages) {
+    const base = tag.toLowerCase().split('-')[0] ?? '';
+    if (usable(base)) return base;
+  }
+  if (usable(fallback)) return fallback;
+  return LANGUAGES.find((l) => enabled.includes(l)) ?? DEFAULT_LANGUAGE;
+}
+
+/** Mirrors the language on `<html lang dir>` and on API calls. */
+function applyLanguage(language: string): void {
+  document.documentElement.lang = language;
+  document.documentElement.dir = RTL_LANGUAGES.includes(language.split('-')[0] ?? '') ? 'rtl' : 'ltr';
+  setApiLanguage(language);
+}
+
+/** Initialises i18next; call once before rendering. */
+export async function initI18n(): Promise<typeof i18next> {
+  const initial = preferredLanguage(LANGUAGES, DEFAULT_LANGUAGE);
+  i18next.on('languageChanged', applyLanguage);
+  await i18next
+    .use(new ICU())
+    .use(initReactI18next)
+    .init({
+      resources: { ca: { translation: ca }, es: { translation: es }, en: { translation: en } },
+      lng: initial,
+      fallbackLng: DEFAULT_LANGUAGE,
+      supportedLngs: [...LANGUAGES],
+      interpolation: { escapeValue: false },
+      returnNull: false,
+    });
+  applyLanguage(i18next.language);
+  return i18next;
+}
+
+/** Switches the UI language and remembers the choice. */
+export async function switchLanguage(language: Language): Promise<void> {
+  try {
+    window.localStorage.setItem(STORAGE_KEY, language);
+  } catch {
+    // Private browsing may forbid storage; the switch still works for this visit.
+  }
+  await i18next.changeLanguage(language);
+}

@@ -1,0 +1,66 @@
+/**
+ * The route table. Paths are language-neutral; the organisation's path
+ * prefix (`/o/<slug>`), when present, is the router's basename.
+ */
+import type { RouteObject } from 'react-router';
+import { Layout } from './components/layout.tsx';
+import { AccessScene } from './scenes/citizen/access-scene.tsx';
+import { AppointmentScene } from './scenes/citizen/appointment-scene.tsx';
+import { CancelledScene, CancelScene } from './scenes/citizen/cancel-scene.tsx';
+import {
+  ChangeCheckScene,
+  ChangeDateScene,
+  ChangedScene,
+  ChangeTakenScene,
+  ChangeTimeScene,
+} from './scenes/citizen/change-scenes.tsx';
+import { CheckScene } from './scenes/citizen/check-scene.tsx';
+import { CitizenAreaLayout, RequireSession } from './scenes/citizen/citizen-area.tsx';
+import { DateScene } from './scenes/citizen/date-scene.tsx';
+import { DetailsScene } from './scenes/citizen/details-scene.tsx';
+import { DoneScene } from './scenes/citizen/done-scene.tsx';
+import { AccessibilityScene, NotFoundScene, PrivacyScene } from './scenes/citizen/info-scenes.tsx';
+import { PrepareScene } from './scenes/citizen/prepare-scene.tsx';
+import { StartScene } from './scenes/citizen/start-scene.tsx';
+import { TakenScene } from './scenes/citizen/taken-scene.tsx';
+import { TimeScene } from './scenes/citizen/time-scene.tsx';
+
+/** Every page of the web app. */
+export const routes: RouteObject[] = [
+  {
+    element: <Layout />,
+    children: [
+      { index: true, element: <StartScene /> },
+      { path: 'book/done', element: <DoneScene /> },
+      { path: 'book/:procedureId/prepare', element: <PrepareScene /> },
+      { path: 'book/:procedureId/date', element: <DateScene /> },
+      { path: 'book/:procedureId/time', element: <TimeScene /> },
+      { path: 'book/:procedureId/details', element: <DetailsScene /> },
+      { path: 'book/:procedureId/check', element: <CheckScene /> },
+      { path: 'book/:procedureId/taken', element: <TakenScene /> },
+      {
+        path: 'a/:token',
+        element: <CitizenAreaLayout />,
+        children: [
+          { index: true, element: <AccessScene /> },
+          {
+            element: <RequireSession />,
+            children: [
+              { path: 'appointment', element: <AppointmentScene /> },
+              { path: 'cancel', element: <CancelScene /> },
+              { path: 'cancelled', element: <CancelledScene /> },
+              { path: 'change', element: <ChangeDateScene /> },
+              { path: 'change/time', element: <ChangeTimeScene /> },
+              { path: 'change/check', element: <ChangeCheckScene /> },
+              { path: 'change/taken', element: <ChangeTakenScene /> },
+              { path: 'changed', element: <ChangedScene /> },
+            ],
+          },
+        ],
+      },
+      { path: 'accessibility', element: <AccessibilityScene /> },
+      { path: 'privacy', element: <PrivacyScene /> },
+      { path: '*', element: <NotFoundScene /> },
+    ],
+  },
+];

@@ -1,0 +1,2 @@
+/** Vite's client types: CSS imports and `import.meta.env` in the web app. */
+/// <reference types="vite/client" />
