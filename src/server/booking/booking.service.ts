@@ -11,6 +11,7 @@ import { procedureChannels } from '../catalogue/catalogue.present.ts';
 import { enqueueMail } from '../mail/mail.queue.ts';
 import { bookingRepo } from './booking.repo.ts';
 import { uploadDeadline } from './deadlines.ts';
+import { appointmentChanged, type Actor } from './appointment-hooks.ts';
 import type { BookingRequest, CitizenInput, SlotView } from './booking.schema.ts';
 import { checkSolution } from './captcha.ts';
 
@@ -105,10 +106,33 @@ export interface Booked {
  * tried, and when none is left the citizen is told the time was just taken
  * and offered the nearest free ones.
  */
-export async function bookAppointment(ctx: AppContext, org: Organisation, req: BookingRequest): Promise<Booked> {
+export function bookAppointment(ctx: AppContext, org: Organisation, req: BookingRequest): Promise<Booked> {
+  return createBooking(ctx, org, req, { actor: 'citizen', captcha: req.captcha });
+}
+
+/** What any booking channel (citizen web, staff, integration API) provides. */
+export interface BookingInput {
+  procedureId: string;
+  startsAt: string;
+  channel: 'video';
+  citizen: CitizenInput;
+}
+
+/** How a booking is made: by whom, and with the citizen's proof of work when it comes from the public web. */
+export interface BookingOptions {
+  actor: Actor;
+  captcha?: BookingRequest['captcha'];
+}
+
+/**
+ * Books a video appointment for any channel. Same rules for everyone: the
+ * slot must be offered, the per-citizen limit holds, the database decides
+ * races. The public web adds a proof of work (`captcha`).
+ */
+export async function createBooking(ctx: AppContext, org: Organisation, req: BookingInput, opts: BookingOptions): Promise<Booked> {
   // The proof of work is checked (HMACs, off the main thread) while the
   // slot is looked up; its verdict still comes first for the citizen.
-  const captchaCheck = checkSolution(ctx, req.captcha);
+  const captchaCheck = opts.captcha ? checkSolution(ctx, opts.captcha) : Promise.resolve(null);
   captchaCheck.catch(() => undefined);
   const startMs = Date.parse(req.startsAt);
   let procedure: Procedure;
@@ -136,7 +160,7 @@ export async function bookAppointment(ctx: AppContext, org: Organisation, req: B
   for (const agentId of candidates) {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await insertBooking(ctx, org, procedure, req.citizen, agentId, startMs, captcha);
+        return await insertBooking(ctx, org, procedure, req.citizen, agentId, startMs, captcha, opts.actor);
       } catch (error) {
         if (error instanceof ChallengeReplayed) throw errors.badRequest('captcha_failed');
         // A reference drawn twice (rare): draw again for the same agent.
@@ -157,7 +181,8 @@ async function insertBooking(
   citizen: CitizenInput,
   agentId: string,
   startMs: number,
-  captcha: { signature: string; expiresAt: string },
+  captcha: { signature: string; expiresAt: string } | null,
+  actor: Actor,
 ): Promise<Booked> {
   const now = ctx.clock.now();
   const nowIso = now.toISOString();
@@ -194,17 +219,20 @@ async function insertBooking(
   const mailId = await ctx.db.transaction().execute(async (trx) => {
     await bookingRepo.insertAppointment(trx, appointment);
     await bookingRepo.claimUnits(trx, org.id, agentId, appointment.id, startMs, endMs + procedure.buffer_minutes * 60_000);
-    await bookingRepo.addEvent(trx, org.id, appointment.id, 'appointment.booked', 'citizen', nowIso, {
+    await bookingRepo.addEvent(trx, org.id, appointment.id, 'appointment.booked', actor, nowIso, {
       channel: 'video',
       startsAt: appointment.starts_at,
     });
     const id = await enqueueMail(trx, { organisationId: org.id, appointmentId: appointment.id, kind: 'booking_confirmation', now });
-    try {
-      await bookingRepo.spendChallenge(trx, captcha.signature, captcha.expiresAt);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ChallengeReplayed();
-      throw error;
+    if (captcha) {
+      try {
+        await bookingRepo.spendChallenge(trx, captcha.signature, captcha.expiresAt);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ChallengeReplayed();
+        throw error;
+      }
     }
+    await appointmentChanged(trx, { type: 'booked', appointment, actor, at: nowIso });
     return id;
   });
   return { appointment, procedure, mailId };

@@ -6,11 +6,11 @@ import { enqueueMail } from '../mail/mail.queue.ts';
 import { OPEN_STATUSES } from '../../shared/limits.ts';
 import { busyUnits } from '../availability/availability.engine.ts';
 import { bookingRepo } from './booking.repo.ts';
+import { appointmentChanged, type Actor } from './appointment-hooks.ts';
 import { alternativesNear, bookableProcedure, candidateOrder, findSlot } from './booking.service.ts';
 import { changeDeadline, uploadDeadline } from './deadlines.ts';
 
-/** Who asked for a change, for the appointment's history. */
-export type Actor = 'citizen' | `staff:${string}` | `api:${string}` | 'system';
+export type { Actor } from './appointment-hooks.ts';
 
 /** Refuses changes to closed appointments and, for citizens, inside the notice period. */
 export function assertChangeable(ctx: AppContext, org: Organisation, appointment: Appointment): void {
@@ -40,6 +40,12 @@ export async function cancelAppointment(
     if (Number(res.numUpdatedRows) !== 1) throw errors.conflict('appointment_closed');
     await bookingRepo.releaseUnits(trx, appointment.id);
     await bookingRepo.addEvent(trx, org.id, appointment.id, 'appointment.cancelled', actor, nowIso);
+    await appointmentChanged(trx, {
+      type: 'cancelled',
+      appointment: { ...appointment, status: 'cancelled', cancelled_at: nowIso, updated_at: nowIso, ics_sequence: appointment.ics_sequence + 1 },
+      actor,
+      at: nowIso,
+    });
     return enqueueMail(trx, { organisationId: org.id, appointmentId: appointment.id, kind: 'appointment_cancelled', now: ctx.clock.now() });
   });
 }
@@ -104,6 +110,7 @@ export async function rescheduleAppointment(
           from: appointment.starts_at,
           to: updated.starts_at,
         });
+        await appointmentChanged(trx, { type: 'rescheduled', appointment: updated, previousStartsAt: appointment.starts_at, actor, at: nowIso });
         return enqueueMail(trx, { organisationId: org.id, appointmentId: appointment.id, kind: 'appointment_changed', now });
       });
       return { appointment: updated, mailId };
