@@ -6,6 +6,7 @@ import { migrateToLatest, openDatabase } from './db/database.ts';
 import { createMailTransport } from './adapters/mail/create-mail-transport.ts';
 import type { MailTransport } from './adapters/mail/mail.transport.ts';
 import { loadOrCreateSecret } from './security/local-secrets.ts';
+import { loadMasterKey } from './security/master-key.ts';
 
 /** Opens the database, applies migrations (unless told not to) and wires the adapters chosen by configuration. */
 export async function createContext(
@@ -18,7 +19,8 @@ export async function createContext(
   const mail =
     overrides.mail ?? createMailTransport({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox') });
   const captchaKey = config.captcha.hmacKey ?? loadOrCreateSecret(config.dataDir, 'captcha-hmac.key').value;
-  return { config, db, dialect, clock: overrides.clock ?? systemClock, mail, log, captchaKey };
+  const masterKey = loadMasterKey(config.masterKey, config.dataDir, log);
+  return { config, db, dialect, clock: overrides.clock ?? systemClock, mail, log, captchaKey, masterKey };
 }
 
 /** Closes what `createContext` opened. */

@@ -37,6 +37,11 @@ const envSchema = z.object({
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   CITIZEN_SESSION_HOURS: z.coerce.number().int().min(1).max(72).default(4),
+  STAFF_SESSION_HOURS: z.coerce.number().int().min(1).max(24).default(10),
+  MASTER_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+    .optional(),
 });
 
 /** Validated, typed configuration. */
@@ -64,7 +69,10 @@ export type Config = {
     loginMaxAttempts: number;
     loginLockMinutes: number;
     citizenSessionHours: number;
+    staffSessionHours: number;
   };
+  /** Base64 master key wrapping secrets at rest; generated into DATA_DIR when absent (development). */
+  masterKey: string | undefined;
 };
 
 /** A configuration error listing every bad variable at once. */
@@ -116,6 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginMaxAttempts: e.LOGIN_MAX_ATTEMPTS,
       loginLockMinutes: e.LOGIN_LOCK_MINUTES,
       citizenSessionHours: e.CITIZEN_SESSION_HOURS,
+      staffSessionHours: e.STAFF_SESSION_HOURS,
     },
+    masterKey: e.MASTER_KEY,
   };
 }

@@ -21,4 +21,6 @@ export interface AppContext {
   log: Logger;
   /** Secret used to sign proof-of-work challenges (generated into DATA_DIR when not configured). */
   captchaKey: string;
+  /** Key wrapping secrets at rest (AES-256-GCM). */
+  masterKey: Buffer;
 }

@@ -65,7 +65,9 @@ function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDatabaseLike
 
 /** Applies every pending migration; throws with the failing migration's error. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  // Migrations of independent features may be numbered out of the order they
+  // land in; each is applied once whatever the order (Kysely tracks names).
+  const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
@@ -75,7 +77,7 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
 export async function isReady(db: Db): Promise<boolean> {
   try {
     await sql`select 1`.execute(db);
-    const migrator = new Migrator({ db, provider: migrationProvider });
+    const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
     const applied = await migrator.getMigrations();
     return applied.length === Object.keys(migrations).length && applied.every((m) => m.executedAt);
   } catch {

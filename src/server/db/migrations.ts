@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { m0001Initial } from './migrations/0001-initial.ts';
+import { m0004StaffAuth } from './migrations/0004-staff-auth.ts';
 
 /**
  * Migrations live in code (one file each under `migrations/`) so that the
@@ -9,6 +10,7 @@ import { m0001Initial } from './migrations/0001-initial.ts';
 /** All migrations, in order. Names sort lexically; never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001Initial,
+  '0004_staff_auth': m0004StaffAuth,
 };
 
 /** A Kysely migration provider over the in-code list. */

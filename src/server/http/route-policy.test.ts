@@ -7,10 +7,11 @@ import { createTestApp, procedureId, type TestApp } from '../../../test/test-app
  * test, so nobody adds an endpoint without deciding its audience.
  * - public: anyone, for the organisation of the request
  * - citizen: a citizen session of the same organisation
+ * - staff: a staff session of the same organisation (any role; role-specific routes list their roles)
  * - ops: operational probes, no organisation
  * - dev: development-only tools, absent in production
  */
-const POLICY: Record<string, 'public' | 'citizen' | 'ops' | 'dev'> = {
+const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'ops' | 'dev'> = {
   'GET /healthz': 'ops',
   'GET /readyz': 'ops',
   'GET /metrics': 'ops',
@@ -25,6 +26,14 @@ const POLICY: Record<string, 'public' | 'citizen' | 'ops' | 'dev'> = {
   'POST /api/citizen/appointment/cancel': 'citizen',
   'POST /api/citizen/appointment/reschedule': 'citizen',
   'DELETE /api/citizen/session': 'citizen',
+  'POST /api/staff/session': 'public',
+  'GET /api/staff/me': 'staff',
+  'DELETE /api/staff/session': 'staff',
+  'POST /api/staff/sessions/revoke-all': 'staff',
+  'POST /api/staff/password': 'staff',
+  'POST /api/staff/totp': 'staff',
+  'POST /api/staff/totp/confirm': 'staff',
+  'DELETE /api/staff/totp': 'staff',
   'GET /dev/mail': 'dev',
   'GET /dev/mail/:name': 'dev',
   'GET /dev/mail/:name/raw': 'dev',
@@ -81,6 +90,31 @@ describe('authorisation of every route', () => {
     const [method, url] = route.split(' ') as ['POST' | 'DELETE', string];
     const res = await t.app.http.inject({ method, url, headers: { host: 'alfa.test', cookie: cookieA }, payload: { startsAt: '2026-03-03T09:00:00.000Z' } });
     expect(res.statusCode).toBe(403);
+  });
+
+  const staffRoutes = Object.entries(POLICY).filter(([, p]) => p === 'staff').map(([k]) => k);
+
+  it.each(staffRoutes)('%s: 401 without a staff session, and a citizen session is no staff session', async (route) => {
+    const [method, url] = route.split(' ') as ['GET' | 'POST' | 'DELETE', string];
+    const anon = await t.app.http.inject({ method, url, headers: { host: 'alfa.test' }, ...(method === 'GET' ? {} : { payload: {} }) });
+    expect(anon.statusCode).toBe(401);
+    const asCitizen = await t.app.http.inject({
+      method,
+      url,
+      headers: { host: 'alfa.test', cookie: cookieA, 'x-csrf-token': csrfA },
+      ...(method === 'GET' ? {} : { payload: {} }),
+    });
+    expect(asCitizen.statusCode).toBe(401);
+  });
+
+  it.each(staffRoutes.filter((r) => !r.startsWith('GET')))('%s: 403 without the CSRF token, 401 on another organisation', async (route) => {
+    const [method, url] = route.split(' ') as ['POST' | 'DELETE', string];
+    const agent = t.orgA.accounts.find((a) => a.role === 'agent');
+    const login = await t.app.http.inject({ method: 'POST', url: '/api/staff/session', headers: { host: 'alfa.test' }, payload: { email: agent?.email, password: agent?.password } });
+    const cookie = `fin_staff=${login.cookies.find((c) => c.name === 'fin_staff')?.value ?? ''}`;
+    const csrf = login.json().data.csrfToken as string;
+    expect((await t.app.http.inject({ method, url, headers: { host: 'alfa.test', cookie }, payload: {} })).statusCode).toBe(403);
+    expect((await t.app.http.inject({ method, url, headers: { host: 'beta.test', cookie, 'x-csrf-token': csrf }, payload: {} })).statusCode).toBe(401);
   });
 
   it('ops probes answer without an organisation; public routes need one', async () => {

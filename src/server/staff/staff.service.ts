@@ -24,7 +24,7 @@ export function generatedPassword(): string {
 /** Creates a staff account with an argon2id password hash. */
 export async function createStaff(db: Db, organisationId: string, input: z.input<typeof newStaffInput>, now: Date): Promise<Staff> {
   const v = newStaffInput.parse(input);
-  const row: Staff = {
+  const row = {
     id: randomUUID(),
     organisation_id: organisationId,
     email: v.email,
@@ -35,5 +35,5 @@ export async function createStaff(db: Db, organisationId: string, input: z.input
     created_at: now.toISOString(),
   };
   await db.insertInto('staff').values(row).execute();
-  return row;
+  return db.selectFrom('staff').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
 }
