@@ -10,6 +10,7 @@ import { bookingRoutes } from './booking/booking.routes.ts';
 import { catalogueRoutes } from './catalogue/catalogue.routes.ts';
 import { citizenRoutes } from './citizen/citizen.routes.ts';
 import { staffAuthRoutes } from './staff/staff-auth.routes.ts';
+import { workspaceRoutes } from './workspace/workspace.routes.ts';
 import { AppError } from './http/errors.ts';
 import { installErrorHandler, sendError } from './http/error-handler.ts';
 import { loggerOptions } from './http/logging.ts';
@@ -64,6 +65,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   await http.register(bookingRoutes, { ctx, mailer });
   await http.register(citizenRoutes, { ctx, mailer });
   await http.register(staffAuthRoutes, { ctx });
+  await http.register(workspaceRoutes, { ctx, mailer });
   if (ctx.config.env !== 'production' && ctx.mail.kind === 'outbox') {
     await http.register(devMailRoutes, { outboxDir: path.join(ctx.config.dataDir, 'outbox') });
   }

@@ -35,8 +35,10 @@ export interface AvailabilityRequest {
   toDate: string;
   includeFull?: boolean;
   exceptAppointmentId?: string;
-  /** Only this slot (a booking's check): reads only that weekday's hours and the appointments around it. */
+  /** Only this slot (a booking's check): reads only the appointments around it. */
   onlyStartMs?: number;
+  /** Staff moving an existing appointment: the citizen's notice and advance limits do not apply. */
+  ignoreNotice?: boolean;
 }
 
 /** Loads what a procedure's availability depends on and computes its slots. */
@@ -78,8 +80,8 @@ export async function availabilityFor(
     durationMinutes: procedure.duration_minutes,
     bufferMinutes: procedure.buffer_minutes,
     intervalMinutes: org.slot_interval_minutes,
-    earliestMs: now + procedure.min_notice_hours * 3_600_000,
-    latestMs: now + procedure.max_advance_days * 86_400_000,
+    earliestMs: req.ignoreNotice ? Number.NEGATIVE_INFINITY : now + procedure.min_notice_hours * 3_600_000,
+    latestMs: req.ignoreNotice ? Number.POSITIVE_INFINITY : now + procedure.max_advance_days * 86_400_000,
     includeFull: req.includeFull ?? false,
     clock,
     ...(only !== undefined ? { onlyStartMs: only } : {}),

@@ -6,7 +6,7 @@ export type Actor = 'citizen' | `staff:${string}` | `api:${string}` | 'system';
 
 /** A committed-with-the-transaction change to an appointment. */
 export interface AppointmentChange {
-  type: 'booked' | 'rescheduled' | 'cancelled';
+  type: 'booked' | 'rescheduled' | 'cancelled' | 'video_offered';
   /** The appointment as it is after the change. */
   appointment: Appointment;
   /** For a reschedule: where it was before. */

@@ -51,7 +51,7 @@ export const bookingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; mailer: Mai
       const { appointment, procedure, mailId } = await bookAppointment(ctx, org, request.body);
       // Send at once so the email is there when the confirmation page says so;
       // if the transport is down the queue keeps retrying.
-      await mailer.deliver(mailId).catch((error: unknown) => request.log.warn({ err: error }, 'confirmation mail deferred'));
+      if (mailId) await mailer.deliver(mailId).catch((error: unknown) => request.log.warn({ err: error }, 'confirmation mail deferred'));
       return reply.status(201).send({
         data: {
           reference: appointment.reference,

@@ -32,13 +32,21 @@ export async function bookableProcedure(ctx: AppContext, org: Organisation, proc
 }
 
 /** The requested slot as computed now (busy agents excluded), or null when the time is not offered at all. */
-export async function findSlot(ctx: AppContext, org: Organisation, procedure: Procedure, startMs: number, exceptAppointmentId?: string) {
+export async function findSlot(
+  ctx: AppContext,
+  org: Organisation,
+  procedure: Procedure,
+  startMs: number,
+  exceptAppointmentId?: string,
+  opts: { ignoreNotice?: boolean } = {},
+) {
   const date = localDateOf(org, startMs);
   const days = await availabilityFor(ctx, org, procedure, {
     fromDate: date,
     toDate: date,
     includeFull: true,
     onlyStartMs: startMs,
+    ...(opts.ignoreNotice ? { ignoreNotice: true } : {}),
     ...(exceptAppointmentId ? { exceptAppointmentId } : {}),
   });
   return days[0]?.slots.find((s) => s.startMs === startMs) ?? null;
@@ -96,7 +104,8 @@ class ChallengeReplayed extends Error {}
 export interface Booked {
   appointment: Appointment;
   procedure: Procedure;
-  mailId: string;
+  /** The queued confirmation email (video appointments). */
+  mailId: string | null;
 }
 
 /**
@@ -114,7 +123,8 @@ export function bookAppointment(ctx: AppContext, org: Organisation, req: Booking
 export interface BookingInput {
   procedureId: string;
   startsAt: string;
-  channel: 'video';
+  /** Video, or in person (staff only: the town's desk appointments, which may be offered video later). */
+  channel: 'video' | 'in_person';
   citizen: CitizenInput;
 }
 
@@ -122,6 +132,8 @@ export interface BookingInput {
 export interface BookingOptions {
   actor: Actor;
   captcha?: BookingRequest['captcha'];
+  /** Only these agents may take it (staff book within their own offices). */
+  agentIds?: readonly string[];
 }
 
 /**
@@ -140,8 +152,10 @@ export async function createBooking(ctx: AppContext, org: Organisation, req: Boo
   try {
     procedure = await bookableProcedure(ctx, org, req.procedureId);
     if (!procedureChannels(procedure).includes(req.channel)) throw errors.unprocessable('channel_not_offered');
-    const slot = await findSlot(ctx, org, procedure, startMs);
-    if (!slot) throw errors.unprocessable('slot_unavailable');
+    const found = await findSlot(ctx, org, procedure, startMs);
+    if (!found) throw errors.unprocessable('slot_unavailable');
+    const allowed = opts.agentIds;
+    const slot = allowed ? { ...found, agentIds: found.agentIds.filter((a) => allowed.includes(a)) } : found;
     if (slot.agentIds.length === 0) {
       await captchaCheck;
       throw errors.conflict('slot_taken', { alternatives: await alternativesNear(ctx, org, procedure, startMs) });
@@ -160,7 +174,7 @@ export async function createBooking(ctx: AppContext, org: Organisation, req: Boo
   for (const agentId of candidates) {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await insertBooking(ctx, org, procedure, req.citizen, agentId, startMs, captcha, opts.actor);
+        return await insertBooking(ctx, org, procedure, req, agentId, startMs, captcha, opts.actor);
       } catch (error) {
         if (error instanceof ChallengeReplayed) throw errors.badRequest('captcha_failed');
         // A reference drawn twice (rare): draw again for the same agent.
@@ -178,7 +192,7 @@ async function insertBooking(
   ctx: AppContext,
   org: Organisation,
   procedure: Procedure,
-  citizen: CitizenInput,
+  { citizen, channel }: BookingInput,
   agentId: string,
   startMs: number,
   captcha: { signature: string; expiresAt: string } | null,
@@ -193,7 +207,7 @@ async function insertBooking(
     reference: newReference(),
     procedure_id: procedure.id,
     agent_id: agentId,
-    channel: 'video',
+    channel,
     status: 'booked',
     starts_at: new Date(startMs).toISOString(),
     ends_at: new Date(endMs).toISOString(),
@@ -220,10 +234,15 @@ async function insertBooking(
     await bookingRepo.insertAppointment(trx, appointment);
     await bookingRepo.claimUnits(trx, org.id, agentId, appointment.id, startMs, endMs + procedure.buffer_minutes * 60_000);
     await bookingRepo.addEvent(trx, org.id, appointment.id, 'appointment.booked', actor, nowIso, {
-      channel: 'video',
+      channel,
       startsAt: appointment.starts_at,
     });
-    const id = await enqueueMail(trx, { organisationId: org.id, appointmentId: appointment.id, kind: 'booking_confirmation', now });
+    // The video confirmation carries the personal link and password; an
+    // in-person appointment gets it only if video is offered later.
+    const id =
+      channel === 'video'
+        ? await enqueueMail(trx, { organisationId: org.id, appointmentId: appointment.id, kind: 'booking_confirmation', now })
+        : null;
     if (captcha) {
       try {
         await bookingRepo.spendChallenge(trx, captcha.signature, captcha.expiresAt);

@@ -247,6 +247,7 @@ export interface SeedOptions {
   dir3?: string;
   hosts?: string[];
   agents?: number;
+  officeName?: string;
   now: Date;
 }
 
@@ -254,7 +255,10 @@ export interface SeedOptions {
  * Seeds one demo municipality with procedures, opening hours, holidays, an
  * admin and agents. Returns the accounts with their generated passwords.
  */
-export async function seedOrganisation(db: Db, opts: SeedOptions): Promise<{ organisationId: string; accounts: SeededAccount[] }> {
+export async function seedOrganisation(
+  db: Db,
+  opts: SeedOptions,
+): Promise<{ organisationId: string; officeId: string; accounts: SeededAccount[] }> {
   const slug = opts.slug ?? 'demo';
   const organisationId = randomUUID();
   const nowIso = opts.now.toISOString();
@@ -322,10 +326,16 @@ export async function seedOrganisation(db: Db, opts: SeedOptions): Promise<{ org
       .execute();
   }
 
+  const officeId = randomUUID();
+  await db
+    .insertInto('offices')
+    .values({ id: officeId, organisation_id: organisationId, name: opts.officeName ?? 'Oficina d’Atenció Ciutadana', created_at: nowIso })
+    .execute();
   const accounts: SeededAccount[] = [];
   const make = async (email: string, role: Staff['role'], displayName: string) => {
     const password = generatedPassword();
     const staff = await createStaff(db, organisationId, { email, role, displayName, password }, opts.now);
+    await db.insertInto('staff_offices').values({ staff_id: staff.id, office_id: officeId }).execute();
     accounts.push({ email, role, password });
     return staff;
   };
@@ -343,11 +353,11 @@ export async function seedOrganisation(db: Db, opts: SeedOptions): Promise<{ org
         .execute();
     }
   }
-  return { organisationId, accounts };
+  return { organisationId, officeId, accounts };
 }
 
 /** Seeds the demo municipality on a fresh installation; returns null when organisations already exist. */
-export async function seedDemoIfEmpty(db: Db, now: Date): Promise<{ organisationId: string; accounts: SeededAccount[] } | null> {
+export async function seedDemoIfEmpty(db: Db, now: Date): Promise<{ organisationId: string; officeId: string; accounts: SeededAccount[] } | null> {
   if ((await organisationRepo.count(db)) > 0) return null;
   return db.transaction().execute((trx) => seedOrganisation(trx, { now }));
 }
