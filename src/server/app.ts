@@ -10,6 +10,7 @@ import { bookingRoutes } from './booking/booking.routes.ts';
 import { catalogueRoutes } from './catalogue/catalogue.routes.ts';
 import { citizenRoutes } from './citizen/citizen.routes.ts';
 import { staffAuthRoutes } from './staff/staff-auth.routes.ts';
+import { oidcRoutes } from './staff/oidc.routes.ts';
 import { workspaceRoutes } from './workspace/workspace.routes.ts';
 import { AppError } from './http/errors.ts';
 import { installErrorHandler, sendError } from './http/error-handler.ts';
@@ -19,6 +20,8 @@ import { installSecurity } from './http/security.ts';
 import { installTenantResolution, rewriteTenantUrl, TenantResolver } from './http/tenant.ts';
 import { MailDispatcher } from './mail/mail.queue.ts';
 import { devMailRoutes } from './mail/dev-mail.routes.ts';
+import { JobRunner } from './jobs/job-runner.ts';
+import { reminderHandlers } from './jobs/reminders.service.ts';
 
 /** Where `vite build` puts the web app. */
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
@@ -27,6 +30,8 @@ export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export interface App {
   http: FastifyInstance;
   mailer: MailDispatcher;
+  /** Scheduled work (reminders); `main` starts it, tests call `runDue()`. */
+  jobs: JobRunner;
   tenants: TenantResolver;
   /** Every route registered, for the authorisation tests that must cover them all. */
   routes: { method: string; url: string }[];
@@ -65,12 +70,14 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   await http.register(bookingRoutes, { ctx, mailer });
   await http.register(citizenRoutes, { ctx, mailer });
   await http.register(staffAuthRoutes, { ctx });
+  await http.register(oidcRoutes, { ctx });
   await http.register(workspaceRoutes, { ctx, mailer });
   if (ctx.config.env !== 'production' && ctx.mail.kind === 'outbox') {
     await http.register(devMailRoutes, { outboxDir: path.join(ctx.config.dataDir, 'outbox') });
   }
   installWebApp(http);
-  return { http, mailer, tenants, routes };
+  const jobs = new JobRunner(ctx, reminderHandlers(mailer));
+  return { http, mailer, jobs, tenants, routes };
 }
 
 /** Serves the built web app, with index.html for every client-side route. */

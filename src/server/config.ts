@@ -42,6 +42,7 @@ const envSchema = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')
     .optional(),
+  JOBS_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
 /** Validated, typed configuration. */
@@ -71,6 +72,8 @@ export type Config = {
     citizenSessionHours: number;
     staffSessionHours: number;
   };
+  /** How often each node looks for due scheduled work (reminders), seconds. */
+  jobsPollSeconds: number;
   /** Base64 master key wrapping secrets at rest; generated into DATA_DIR when absent (development). */
   masterKey: string | undefined;
 };
@@ -127,5 +130,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       staffSessionHours: e.STAFF_SESSION_HOURS,
     },
     masterKey: e.MASTER_KEY,
+    jobsPollSeconds: e.JOBS_POLL_SECONDS,
   };
 }

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   app.mailer.start(10_000);
   const stopHousekeeping = startHousekeeping(ctx, 10 * 60_000);
   void app.mailer.runDue();
+  app.jobs.start(config.jobsPollSeconds * 1000);
 
   const lines = [
     '',
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     ctx.log.info({ signal }, 'shutting down');
     stopHousekeeping();
+    await app.jobs.stop();
     await app.mailer.stop();
     await app.http.close();
     await closeContext(ctx);

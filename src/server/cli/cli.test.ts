@@ -58,6 +58,19 @@ describe('the finestreta operator CLI', () => {
     expect(await verifyPassword(row.password_hash ?? '', 'a long enough password')).toBe(true);
   });
 
+  it('configures an OpenID Connect provider with the secret from stdin, https only', async () => {
+    const ok = run(['oidc', 'set', '--issuer', 'https://idp.ajuntament.cat/realms/staff', '--client-id', 'finestreta'], 'the-client-secret\n');
+    expect(ok.status).toBe(0);
+    const handle = db();
+    const row = await handle.selectFrom('oidc_providers').selectAll().executeTakeFirstOrThrow();
+    await handle.destroy();
+    expect(row).toMatchObject({ issuer: 'https://idp.ajuntament.cat/realms/staff', client_id: 'finestreta' });
+    expect(row.client_secret).not.toContain('the-client-secret');
+    const plain = run(['oidc', 'set', '--issuer', 'http://idp.example.org', '--client-id', 'x'], 's');
+    expect(plain.status).toBe(2);
+    expect(plain.stderr).toContain('https');
+  });
+
   it('explains mistakes with exit code 2 and no stack trace', () => {
     const dup = run(['user', 'create', '--role', 'agent', '--email', 'cap@ajuntament.cat'], 'another long password');
     expect(dup.status).toBe(2);

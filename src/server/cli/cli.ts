@@ -7,6 +7,7 @@ import { migrateToLatest } from '../db/database.ts';
 import { organisationRepo } from '../organisations/organisation.repo.ts';
 import { API_SCOPES, createApiKey } from '../staff/api-keys.service.ts';
 import { createStaff, STAFF_ROLES } from '../staff/staff.service.ts';
+import { setOidcProvider } from '../staff/oidc.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
 
 const USAGE = `Usage: finestreta <command> [options]
@@ -17,6 +18,9 @@ Commands:
                                              create an API key; the key is printed on the last line
   user create --role <agent|supervisor|admin> --email <email> [--name <display name>] [--org <slug>]
                                              create a staff account; the password is read from stdin
+  oidc set --issuer <https url> --client-id <id> [--org <slug>]
+                                             staff sign in through this OpenID Connect provider;
+                                             the client secret is read from stdin
 
 Configuration comes from the environment (see .env.example), as for the server.`;
 
@@ -24,7 +28,7 @@ Configuration comes from the environment (see .env.example), as for the server.`
 class CliError extends Error {}
 
 async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) process.stderr.write('Password (end with Enter, then Ctrl-D): ');
+  if (process.stdin.isTTY) process.stderr.write('Secret (end with Enter, then Ctrl-D): ');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
@@ -52,6 +56,8 @@ async function run(argv: string[]): Promise<void> {
       org: { type: 'string' },
       role: { type: 'string' },
       email: { type: 'string' },
+      issuer: { type: 'string' },
+      'client-id': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -60,7 +66,7 @@ async function run(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const known = ['migrate', 'api-key create', 'user create'];
+  const known = ['migrate', 'api-key create', 'user create', 'oidc set'];
   if (!known.includes(command)) throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
 
   const ctx = await createContext(loadConfig(), { migrate: command !== 'migrate' });
@@ -76,6 +82,17 @@ async function run(argv: string[]): Promise<void> {
       const orgId = await organisationId(ctx, values.org);
       const { id, key } = await createApiKey(ctx.db, orgId, values.name, scopes, new Date());
       process.stdout.write(`API key "${values.name}" created (id ${id}, scopes ${scopes.join(', ')}). It is shown only now:\n${key}\n`);
+    } else if (command === 'oidc set') {
+      if (!values.issuer || !values['client-id']) throw new CliError('oidc set needs --issuer <url> and --client-id <id>.');
+      const orgId = await organisationId(ctx, values.org);
+      const clientSecret = (await readStdin()).trim();
+      if (!clientSecret) throw new CliError('Give the client secret on stdin.');
+      try {
+        await setOidcProvider(ctx, orgId, { issuer: values.issuer, clientId: values['client-id'], clientSecret });
+      } catch (error) {
+        throw new CliError(error instanceof Error ? error.message : String(error));
+      }
+      process.stdout.write(`Staff of this organisation can now sign in through ${values.issuer}. Register this redirect URI there: ${ctx.config.publicUrl}/o/<slug>/api/staff/oidc/callback (or your host name's).\n`);
     } else {
       if (!values.role || !(STAFF_ROLES as readonly string[]).includes(values.role)) {
         throw new CliError(`user create needs --role ${STAFF_ROLES.join('|')}.`);

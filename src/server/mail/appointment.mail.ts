@@ -6,9 +6,11 @@ import { renderMailHtml, renderMailText, type MailBlock, type MailDocument } fro
 import type { AppointmentMailData, AppointmentMailKind } from './mail.types.ts';
 
 /**
- * The three appointment emails (confirmation, change, cancellation), in the
- * citizen's language, each with an iCalendar invitation for the same event
- * (one UID, a rising SEQUENCE) so a calendar keeps a single, current entry.
+ * The appointment emails in the citizen's language. The three that change
+ * the appointment (confirmation, change, cancellation) carry an iCalendar
+ * invitation for the same event (one UID, a rising SEQUENCE) so a calendar
+ * keeps a single, current entry; the reminders (documents missing, the day
+ * before, the waiting room is open) change nothing and carry none.
  */
 
 /** The event's UID (RFC 5545 §3.8.4.7): derived from the appointment alone, so every update replaces the same event. */
@@ -48,6 +50,7 @@ interface Context {
   data: AppointmentMailData;
   t: Translator;
   when: (date: Date, style: DateStyle) => string;
+  now: Date;
 }
 
 function factsBlock({ data, t, when }: Context): MailBlock {
@@ -154,6 +157,57 @@ function cancelledBlocks({ data, t }: Context): MailBlock[] {
   ];
 }
 
+/**
+ * Reminders carry no credentials: they exist in plaintext only in the
+ * confirmation, and every extra copy in a mailbox is one more to leak.
+ */
+function dayBeforeBlocks(ctx: Context): MailBlock[] {
+  const { data, t, now } = ctx;
+  return [
+    { kind: 'heading', text: t('mail.access.heading') },
+    { kind: 'paragraph', text: t('mail.reminder.credentials') },
+    ...needsBlocks(ctx),
+    // Offered only while the citizen may still change it.
+    ...(data.appointment.changeDeadline.getTime() > now.getTime()
+      ? [
+          { kind: 'heading', text: t('mail.change.heading') } satisfies MailBlock,
+          { kind: 'paragraph', text: t('mail.change.intro') } satisfies MailBlock,
+          { kind: 'paragraph', text: t('mail.change.use_first_email') } satisfies MailBlock,
+          changeDeadline(ctx),
+        ]
+      : []),
+  ];
+}
+
+function joinNowBlocks(ctx: Context): MailBlock[] {
+  return [{ kind: 'paragraph', text: ctx.t('mail.reminder.join_now') }, ...needsBlocks(ctx)];
+}
+
+function missingDocumentsBlocks({ data, t, when }: Context): MailBlock[] {
+  const missing = data.missingDocuments ?? [];
+  return [
+    { kind: 'heading', text: t('mail.reminder.documents_heading') },
+    ...(missing.length > 0
+      ? [
+          {
+            kind: 'list',
+            items: missing.map((d) => ({
+              title: d.name,
+              ...(d.description.trim() ? { detail: d.description.trim() } : {}),
+            })),
+          } satisfies MailBlock,
+        ]
+      : []),
+    {
+      kind: 'facts',
+      items: [{ label: t('mail.documents.deadline'), value: when(data.appointment.uploadDeadline, 'dateTime') }],
+    },
+    { kind: 'paragraph', text: t('mail.reminder.documents_how') },
+    { kind: 'paragraph', text: t('mail.reminder.documents_consequence') },
+    { kind: 'paragraph', text: t('mail.reminder.documents_already') },
+  ];
+}
+
 function bodyBlocks(ctx: Context): MailBlock[] {
   const { data } = ctx;
   switch (data.kind) {
@@ -164,7 +218,18 @@ function bodyBlocks(ctx: Context): MailBlock[] {
       return changedBlocks(ctx);
     case 'appointment_cancelled':
       return cancelledBlocks(ctx);
+    case 'reminder_documents':
+      return missingDocumentsBlocks(ctx);
+    case 'reminder_day_before':
+      return dayBeforeBlocks(ctx);
+    case 'reminder_join_now':
+      return joinNowBlocks(ctx);
   }
+}
+
+/** Whether a message changes the calendar event (and so carries the invitation). */
+function changesEvent(kind: AppointmentMailKind): boolean {
+  return kind === 'booking_confirmation' || kind === 'appointment_changed' || kind === 'appointment_cancelled';
 }
 
 /**
@@ -202,9 +267,11 @@ function fullName(data: AppointmentMailData): string {
 }
 
 /**
- * Renders one appointment email: subject, text and HTML bodies and the
- * `.ics` invitation (REQUEST, or CANCEL for a cancellation). Pure: `now`
- * only stamps the invitation (DTSTAMP); pass the application clock's time.
+ * Renders one appointment email: subject, text and HTML bodies and, for
+ * the messages that change the appointment, the `.ics` invitation (REQUEST,
+ * or CANCEL for a cancellation). Pure: `now` stamps the invitation (DTSTAMP)
+ * and decides whether a reminder still offers changes; pass the application
+ * clock's time.
  * `from` is the sender (MAIL_FROM), whose address becomes the ORGANIZER.
  */
 export function renderAppointmentMail(data: AppointmentMailData, from: string, now: Date = new Date()): OutgoingMail {
@@ -214,6 +281,7 @@ export function renderAppointmentMail(data: AppointmentMailData, from: string, n
     data,
     t,
     when: (date, style) => formatInstant(date, data.language, zone, style),
+    now,
   };
   const kind: AppointmentMailKind = data.kind;
   const subject = oneLine(
@@ -242,6 +310,6 @@ export function renderAppointmentMail(data: AppointmentMailData, from: string, n
     text: renderMailText(doc),
     html: renderMailHtml(doc),
     language: data.language,
-    calendar: calendar(ctx, from, now),
+    ...(changesEvent(kind) ? { calendar: calendar(ctx, from, now) } : {}),
   };
 }

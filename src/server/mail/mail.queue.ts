@@ -7,6 +7,7 @@ import { catalogueRepo } from '../catalogue/catalogue.repo.ts';
 import { localised } from '../catalogue/catalogue.present.ts';
 import { issueCredentials } from '../citizen/credentials.ts';
 import { changeDeadline } from '../booking/deadlines.ts';
+import { missingMandatoryDocuments } from '../jobs/missing-documents.ts';
 import { organisationRepo } from '../organisations/organisation.repo.ts';
 import { isLanguage, DEFAULT_LANGUAGE } from '../../shared/limits.ts';
 import { pickLocalised } from '../../shared/localised.ts';
@@ -19,11 +20,13 @@ const LEASE_MS = 2 * 60_000;
 
 /**
  * Queues an appointment email in the caller's transaction, so it exists if
- * and only if what it announces was committed.
+ * and only if what it announces was committed. With a `dedupeKey` the email
+ * is queued at most once per key, whoever queues it and however often: the
+ * id of the message already queued under that key is returned instead.
  */
 export async function enqueueMail(
   trx: Transaction<Database> | Db,
-  m: { organisationId: string; appointmentId: string; kind: MailQueueTable['kind']; now: Date },
+  m: { organisationId: string; appointmentId: string; kind: MailQueueTable['kind']; now: Date; dedupeKey?: string },
 ): Promise<string> {
   const id = randomUUID();
   await trx
@@ -39,9 +42,15 @@ export async function enqueueMail(
       last_error: null,
       created_at: m.now.toISOString(),
       sent_at: null,
+      dedupe_key: m.dedupeKey ?? null,
     })
+    // ON CONFLICT rather than catching the violation: on PostgreSQL a failed
+    // statement would abort the caller's whole transaction.
+    .$if(m.dedupeKey !== undefined, (qb) => qb.onConflict((oc) => oc.column('dedupe_key').doNothing()))
     .execute();
-  return id;
+  if (m.dedupeKey === undefined) return id;
+  const queued = await trx.selectFrom('mail_queue').select('id').where('dedupe_key', '=', m.dedupeKey).executeTakeFirstOrThrow();
+  return queued.id;
 }
 
 /** Exponential backoff with ±50 % jitter, from 30 s up to 6 h. */
@@ -98,6 +107,14 @@ export class MailDispatcher {
     try {
       const data = await this.buildData(row);
       const mail = renderAppointmentMail(data, this.ctx.config.mailFrom, this.ctx.clock.now());
+      // The one step that is at-least-once, not exactly-once: the claim above
+      // leased the row (next_attempt_at pushed LEASE_MS ahead) before this
+      // send, and the row is marked sent right after the server accepts it.
+      // If the process dies in between — the SMTP server said 250 but the
+      // UPDATE never ran, a window of one round trip to the database — the
+      // lease expires and the message is sent again: a duplicate is
+      // preferred to a loss (a citizen who misses the appointment). The same
+      // happens if one send outlasts LEASE_MS and another node re-claims it.
       await this.ctx.mail.send(mail, this.ctx.config.mailFrom);
       await this.ctx.db
         .updateTable('mail_queue')
@@ -175,6 +192,7 @@ export class MailDispatcher {
     const language = isLanguage(appointment.language) ? appointment.language : DEFAULT_LANGUAGE;
     const credentials =
       row.kind === 'booking_confirmation' ? await issueCredentials(db, org.id, appointment.id) : undefined;
+    const missing = row.kind === 'reminder_documents' ? await missingMandatoryDocuments(this.ctx, appointment) : undefined;
     return {
       kind: row.kind,
       language,
@@ -199,6 +217,14 @@ export class MailDispatcher {
       citizen: { name: appointment.citizen_name, surnames: appointment.citizen_surnames, email: appointment.citizen_email },
       baseUrl: await organisationBaseUrl(this.ctx, org.id, org.slug),
       ...(credentials ? { credentials } : {}),
+      ...(missing
+        ? {
+            missingDocuments: missing.map((d) => ({
+              name: pickLocalised(localised(d.name), language),
+              description: pickLocalised(localised(d.description), language),
+            })),
+          }
+        : {}),
     };
   }
 }

@@ -1,7 +1,10 @@
 import type { Language } from '../../shared/limits.ts';
 
+/** The reminders: documents still missing, the day before, the waiting room is open. */
+export type ReminderMailKind = 'reminder_documents' | 'reminder_day_before' | 'reminder_join_now';
+
 /** Which appointment message to render. */
-export type AppointmentMailKind = 'booking_confirmation' | 'appointment_changed' | 'appointment_cancelled';
+export type AppointmentMailKind = 'booking_confirmation' | 'appointment_changed' | 'appointment_cancelled' | ReminderMailKind;
 
 /**
  * Everything needed to render one appointment email, already resolved and
@@ -34,4 +37,6 @@ export interface AppointmentMailData {
    * and the password exist in plaintext only here; the database keeps hashes.
    */
   credentials?: { token: string; password: string };
+  /** Only in the documents reminder: the mandatory documents not provided yet. */
+  missingDocuments?: { name: string; description: string }[];
 }

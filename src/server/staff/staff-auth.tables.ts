@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 
 /** Tables and columns added by migration 0004 (staff sign-in), merged into the Database type. */
 export interface StaffSessionsTable {
@@ -26,10 +26,10 @@ export interface StaffOfficesTable {
 
 declare module '../db/schema.ts' {
   interface StaffTable {
-    failed_logins: import('kysely').ColumnType<number, number | undefined, number>;
+    failed_logins: ColumnType<number, number | undefined, number>;
     locked_until: string | null;
     totp_secret: string | null;
-    totp_enabled: import('kysely').ColumnType<number, number | undefined, number>;
+    totp_enabled: ColumnType<number, number | undefined, number>;
     totp_last_step: number | null;
   }
   interface Database {
