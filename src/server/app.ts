@@ -12,6 +12,8 @@ import { citizenRoutes } from './citizen/citizen.routes.ts';
 import { staffAuthRoutes } from './staff/staff-auth.routes.ts';
 import { oidcRoutes } from './staff/oidc.routes.ts';
 import { workspaceRoutes } from './workspace/workspace.routes.ts';
+import { integrationRoutes } from './integration/integration.routes.ts';
+import './integration/integration.listeners.ts';
 import { AppError } from './http/errors.ts';
 import { installErrorHandler, sendError } from './http/error-handler.ts';
 import { loggerOptions } from './http/logging.ts';
@@ -20,6 +22,7 @@ import { installSecurity } from './http/security.ts';
 import { installTenantResolution, rewriteTenantUrl, TenantResolver } from './http/tenant.ts';
 import { MailDispatcher } from './mail/mail.queue.ts';
 import { devMailRoutes } from './mail/dev-mail.routes.ts';
+import { WebhookDispatcher } from './webhooks/webhook.dispatcher.ts';
 import { JobRunner } from './jobs/job-runner.ts';
 import { reminderHandlers } from './jobs/reminders.service.ts';
 
@@ -32,6 +35,8 @@ export interface App {
   mailer: MailDispatcher;
   /** Scheduled work (reminders); `main` starts it, tests call `runDue()`. */
   jobs: JobRunner;
+  /** Sends webhook deliveries; `main` starts it, tests call `runDue()`. */
+  webhooks: WebhookDispatcher;
   tenants: TenantResolver;
   /** Every route registered, for the authorisation tests that must cover them all. */
   routes: { method: string; url: string }[];
@@ -64,20 +69,22 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   const tenants = new TenantResolver(ctx);
   installTenantResolution(http, tenants);
   const mailer = new MailDispatcher(ctx);
+  const jobs = new JobRunner(ctx, reminderHandlers(mailer));
+  const webhooks = new WebhookDispatcher(ctx);
 
-  opsRoutes(http, ctx);
+  opsRoutes(http, ctx, [() => webhooks.metrics()]);
   await http.register(catalogueRoutes, { ctx });
   await http.register(bookingRoutes, { ctx, mailer });
   await http.register(citizenRoutes, { ctx, mailer });
   await http.register(staffAuthRoutes, { ctx });
   await http.register(oidcRoutes, { ctx });
   await http.register(workspaceRoutes, { ctx, mailer });
+  await http.register(integrationRoutes, { ctx, mailer });
   if (ctx.config.env !== 'production' && ctx.mail.kind === 'outbox') {
     await http.register(devMailRoutes, { outboxDir: path.join(ctx.config.dataDir, 'outbox') });
   }
   installWebApp(http);
-  const jobs = new JobRunner(ctx, reminderHandlers(mailer));
-  return { http, mailer, jobs, tenants, routes };
+  return { http, mailer, jobs, webhooks, tenants, routes };
 }
 
 /** Serves the built web app, with index.html for every client-side route. */

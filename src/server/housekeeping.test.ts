@@ -15,7 +15,7 @@ describe('housekeeping', () => {
     await book(t, { procedureId: padro, startsAt: '2026-03-03T08:00:00.000Z', citizen: { email: 'hk@example.org' } });
     const { token, password } = credentialsFrom(t.mail.lastTo('hk@example.org'));
     await t.app.http.inject({ method: 'POST', url: '/api/citizen/session', headers: { host: 'alfa.test' }, payload: { token, password } });
-    expect(await purgeExpired(t.ctx)).toEqual({ sessions: 0, challenges: 0 });
+    expect(await purgeExpired(t.ctx)).toEqual({ sessions: 0, challenges: 0, idempotencyKeys: 0 });
     // Challenges expire in wall-clock time (15 minutes after issue), sessions after 4 hours.
     const before = t.clock.now();
     t.clock.set(new Date(Math.max(Date.now(), before.getTime()) + 5 * 3_600_000));

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   app.mailer.start(10_000);
   const stopHousekeeping = startHousekeeping(ctx, 10 * 60_000);
   void app.mailer.runDue();
+  app.webhooks.start(10_000);
   app.jobs.start(config.jobsPollSeconds * 1000);
 
   const lines = [
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     stopHousekeeping();
     await app.jobs.stop();
     await app.mailer.stop();
+    await app.webhooks.stop();
     await app.http.close();
     await closeContext(ctx);
     process.exit(0);

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { m0001Initial } from './migrations/0001-initial.ts';
+import { m0002Integration } from './migrations/0002-integration.ts';
 import { m0003Jobs } from './migrations/0003-jobs.ts';
 import { m0004StaffAuth } from './migrations/0004-staff-auth.ts';
 import { m0005Oidc } from './migrations/0005-oidc.ts';
@@ -12,6 +13,7 @@ import { m0005Oidc } from './migrations/0005-oidc.ts';
 /** All migrations, in order. Names sort lexically; never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001Initial,
+  '0002_integration': m0002Integration,
   '0003_jobs': m0003Jobs,
   '0004_staff_auth': m0004StaffAuth,
   '0005_oidc': m0005Oidc,

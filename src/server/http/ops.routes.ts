@@ -29,8 +29,11 @@ class HttpMetrics {
   }
 }
 
-/** `/healthz` (the process answers), `/readyz` (database reachable, migrations applied), `/metrics`. */
-export function opsRoutes(app: FastifyInstance, ctx: AppContext): void {
+/**
+ * `/healthz` (the process answers), `/readyz` (database reachable, migrations
+ * applied), `/metrics` (HTTP counters plus what each subsystem reports).
+ */
+export function opsRoutes(app: FastifyInstance, ctx: AppContext, sources: (() => Promise<string>)[] = []): void {
   const metrics = new HttpMetrics();
   app.addHook('onResponse', (request, reply, done) => {
     metrics.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
@@ -48,6 +51,7 @@ export function opsRoutes(app: FastifyInstance, ctx: AppContext): void {
       '# TYPE finestreta_process_resident_memory_bytes gauge',
       `finestreta_process_resident_memory_bytes ${mem.rss}`,
     ].join('\n');
-    return reply.type('text/plain; version=0.0.4').send(`${metrics.render()}${extra}\n`);
+    const more = (await Promise.all(sources.map((s) => s()))).join('');
+    return reply.type('text/plain; version=0.0.4').send(`${metrics.render()}${extra}\n${more}`);
   });
 }

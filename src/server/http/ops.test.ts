@@ -16,6 +16,7 @@ describe('operations and security headers', () => {
     const metrics = await t.app.http.inject('/metrics');
     expect(metrics.headers['content-type']).toContain('text/plain');
     expect(metrics.body).toMatch(/finestreta_http_requests_total\{method="GET",route="\/api\/public\/procedures",status="2xx"\} \d+/);
+    expect(metrics.body).toContain('finestreta_webhook_deliveries{status="dead"} 0');
   });
 
   it('sends a strict CSP, no framing, nosniff and no referrer', async () => {

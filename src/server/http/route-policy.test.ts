@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { book, credentialsFrom } from '../../../test/booking-helpers.ts';
 import { createTestApp, procedureId, type TestApp } from '../../../test/test-app.ts';
+import type { ApiScope } from '../integration/integration.auth.ts';
+import { apiKeyFor } from '../integration/integration.fixture.ts';
+import { API_SCOPES } from '../staff/api-keys.service.ts';
 
 /**
  * Who may call each route. Deny by default: a route missing here fails the
@@ -10,8 +13,9 @@ import { createTestApp, procedureId, type TestApp } from '../../../test/test-app
  * - staff: a staff session of the same organisation (any role; role-specific routes list their roles)
  * - ops: operational probes, no organisation
  * - dev: development-only tools, absent in production
+ * - apikey:<scope>: an API key of the same organisation holding that scope (`Authorization: Bearer fin_…`)
  */
-const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'ops' | 'dev'> = {
+const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'ops' | 'dev' | `apikey:${ApiScope}`> = {
   'GET /healthz': 'ops',
   'GET /readyz': 'ops',
   'GET /metrics': 'ops',
@@ -43,6 +47,18 @@ const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'ops' | 'dev'> = {
   'POST /api/staff/appointments/:id/offer-video': 'staff',
   'POST /api/staff/appointments/:id/reassign': 'staff',
   'POST /api/staff/appointments/:id/cancel': 'staff',
+  'GET /api/v1/procedures': 'apikey:catalogue:read',
+  'GET /api/v1/procedures/:id/slots': 'apikey:catalogue:read',
+  'POST /api/v1/appointments': 'apikey:appointments:write',
+  'GET /api/v1/appointments/:id': 'apikey:appointments:read',
+  'POST /api/v1/appointments/:id/cancel': 'apikey:appointments:write',
+  'POST /api/v1/appointments/:id/reschedule': 'apikey:appointments:write',
+  'POST /api/v1/webhooks': 'apikey:appointments:read',
+  'GET /api/v1/webhooks': 'apikey:appointments:read',
+  'DELETE /api/v1/webhooks/:id': 'apikey:appointments:read',
+  'GET /api/v1/openapi.json': 'public',
+  'GET /api/v1/docs': 'public',
+  'GET /api/v1/docs.css': 'public',
   'GET /dev/mail': 'dev',
   'GET /dev/mail/:name': 'dev',
   'GET /dev/mail/:name/raw': 'dev',
@@ -124,6 +140,32 @@ describe('authorisation of every route', () => {
     const csrf = login.json().data.csrfToken as string;
     expect((await t.app.http.inject({ method, url, headers: { host: 'alfa.test', cookie }, payload: {} })).statusCode).toBe(403);
     expect((await t.app.http.inject({ method, url, headers: { host: 'beta.test', cookie, 'x-csrf-token': csrf }, payload: {} })).statusCode).toBe(401);
+  });
+
+  const apiKeyRoutes = Object.entries(POLICY).flatMap(([route, p]) => (p.startsWith('apikey:') ? [[route, p.slice('apikey:'.length) as ApiScope] as const] : []));
+  const apiCall = (route: string, authorization?: string, host = 'alfa.test') => {
+    const [method, url] = route.split(' ') as ['GET' | 'POST' | 'DELETE', string];
+    return t.app.http.inject({
+      method,
+      url: url.replace(':id', '00000000-0000-4000-8000-000000000000'),
+      headers: { host, ...(authorization ? { authorization } : {}) },
+      ...(method === 'POST' ? { payload: {} } : {}),
+    });
+  };
+
+  it.each(apiKeyRoutes)('%s: 401 without a key, 401 with a key of another organisation, 403 without %s', async (route, scope) => {
+    const anon = await apiCall(route);
+    expect(anon.statusCode).toBe(401);
+    expect(anon.json().error.id).toBe('unauthenticated');
+    const ofB = await apiKeyFor(t, t.orgB.id);
+    expect((await apiCall(route, ofB.authorization)).statusCode).toBe(401);
+    const lacking = await apiKeyFor(t, t.orgA.id, API_SCOPES.filter((s) => s !== scope));
+    const denied = await apiCall(route, lacking.authorization);
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json().error.id).toBe('insufficient_scope');
+    // That one scope is enough to get past authorisation (to validation or a 404).
+    const only = await apiKeyFor(t, t.orgA.id, [scope]);
+    expect([401, 403]).not.toContain((await apiCall(route, only.authorization)).statusCode);
   });
 
   it('ops probes answer without an organisation; public routes need one', async () => {
