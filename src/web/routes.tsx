@@ -21,6 +21,15 @@ import { DetailsScene } from './scenes/citizen/details-scene.tsx';
 import { DoneScene } from './scenes/citizen/done-scene.tsx';
 import { AccessibilityScene, NotFoundScene, PrivacyScene } from './scenes/citizen/info-scenes.tsx';
 import { PrepareScene } from './scenes/citizen/prepare-scene.tsx';
+import { AgendaScene } from './scenes/staff/agenda-scene.tsx';
+import { AppointmentScene as StaffAppointmentScene } from './scenes/staff/appointment-scene.tsx';
+import { LoginScene as StaffLoginScene } from './scenes/staff/login-scene.tsx';
+import { NewCheckScene } from './scenes/staff/new/new-check-scene.tsx';
+import { NewDetailsScene } from './scenes/staff/new/new-details-scene.tsx';
+import { NewDoneScene } from './scenes/staff/new/new-done-scene.tsx';
+import { NewDateScene, NewTakenScene, NewTimeScene } from './scenes/staff/new/new-slot-scenes.tsx';
+import { NewStartScene } from './scenes/staff/new/new-start-scene.tsx';
+import { RequireStaff, StaffAreaLayout } from './scenes/staff/staff-area.tsx';
 import { StartScene } from './scenes/citizen/start-scene.tsx';
 import { TakenScene } from './scenes/citizen/taken-scene.tsx';
 import { TimeScene } from './scenes/citizen/time-scene.tsx';
@@ -54,6 +63,27 @@ export const routes: RouteObject[] = [
               { path: 'change/check', element: <ChangeCheckScene /> },
               { path: 'change/taken', element: <ChangeTakenScene /> },
               { path: 'changed', element: <ChangedScene /> },
+            ],
+          },
+        ],
+      },
+      {
+        path: 'staff',
+        element: <StaffAreaLayout />,
+        children: [
+          { path: 'login', element: <StaffLoginScene /> },
+          {
+            element: <RequireStaff />,
+            children: [
+              { index: true, element: <AgendaScene /> },
+              { path: 'appointments/new', element: <NewStartScene /> },
+              { path: 'appointments/new/date', element: <NewDateScene /> },
+              { path: 'appointments/new/time', element: <NewTimeScene /> },
+              { path: 'appointments/new/details', element: <NewDetailsScene /> },
+              { path: 'appointments/new/check', element: <NewCheckScene /> },
+              { path: 'appointments/new/taken', element: <NewTakenScene /> },
+              { path: 'appointments/new/done', element: <NewDoneScene /> },
+              { path: 'appointments/:id', element: <StaffAppointmentScene /> },
             ],
           },
         ],

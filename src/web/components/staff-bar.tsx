@@ -1,0 +1,56 @@
+/**
+ * The staff bar under the header of every signed-in staff page: the staff
+ * area's navigation, who is signed in and a "Sign out" button (GOV.UK
+ * service navigation pattern). Links mark the current page `aria-current`.
+ */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NavLink } from 'react-router';
+import type { StaffMe } from '../api/staff-api.ts';
+
+/** Props of {@link StaffBar}. */
+export interface StaffBarProps {
+  staff: StaffMe;
+  onSignOut: () => Promise<void>;
+}
+
+/** Navigation, name and role of the signed-in person, and sign-out. */
+export function StaffBar({ staff, onSignOut }: StaffBarProps) {
+  const { t } = useTranslation();
+  const [leaving, setLeaving] = useState(false);
+  return (
+    <div className="staff-bar">
+      <nav className="staff-bar__nav" aria-label={t('staff.bar.navLabel')}>
+        <ul className="staff-bar__links">
+          <li>
+            <NavLink to="/staff" end className="staff-bar__link">
+              {t('staff.bar.agenda')}
+            </NavLink>
+          </li>
+          <li>
+            <NavLink to="/staff/appointments/new" className="staff-bar__link">
+              {t('staff.bar.newAppointment')}
+            </NavLink>
+          </li>
+        </ul>
+      </nav>
+      <div className="staff-bar__account">
+        <p className="staff-bar__who">
+          {t('staff.bar.signedInAs', { name: staff.displayName, role: t(`staff.roles.${staff.role}`) })}
+        </p>
+        <button
+          type="button"
+          className="button button--secondary button--inline"
+          aria-disabled={leaving}
+          onClick={() => {
+            if (leaving) return;
+            setLeaving(true);
+            void onSignOut().finally(() => setLeaving(false));
+          }}
+        >
+          {t('staff.bar.signOut')}
+        </button>
+      </div>
+    </div>
+  );
+}
