@@ -62,6 +62,7 @@ export async function alternativesNear(
   procedure: Procedure,
   startMs: number,
   exceptAppointmentId?: string,
+  agentIds?: readonly string[],
 ): Promise<(SlotView & { date: string })[]> {
   const from = DateTime.fromMillis(startMs, { zone: org.time_zone });
   const days = await availabilityFor(ctx, org, procedure, {
@@ -69,8 +70,10 @@ export async function alternativesNear(
     toDate: from.plus({ days: 7 }).toISODate() ?? '',
     ...(exceptAppointmentId ? { exceptAppointmentId } : {}),
   });
+  // Staff booking within their offices are offered only times those agents can take.
+  const usable = (ids: string[]) => (agentIds ? ids.filter((a) => agentIds.includes(a)) : ids);
   return days
-    .flatMap((d) => d.slots.filter((s) => s.agentIds.length > 0).map((s) => ({ ...s, date: d.date })))
+    .flatMap((d) => d.slots.map((s) => ({ ...s, agentIds: usable(s.agentIds), date: d.date })).filter((s) => s.agentIds.length > 0))
     .sort((a, b) => Math.abs(a.startMs - startMs) - Math.abs(b.startMs - startMs))
     .slice(0, 6)
     .sort((a, b) => a.startMs - b.startMs)
@@ -158,7 +161,7 @@ export async function createBooking(ctx: AppContext, org: Organisation, req: Boo
     const slot = allowed ? { ...found, agentIds: found.agentIds.filter((a) => allowed.includes(a)) } : found;
     if (slot.agentIds.length === 0) {
       await captchaCheck;
-      throw errors.conflict('slot_taken', { alternatives: await alternativesNear(ctx, org, procedure, startMs) });
+      throw errors.conflict('slot_taken', { alternatives: await alternativesNear(ctx, org, procedure, startMs, undefined, opts.agentIds) });
     }
     const open = await bookingRepo.countOpenFor(ctx.db, org.id, req.citizen.email, req.citizen.idNumber, ctx.clock.now().toISOString());
     if (open >= ctx.config.limits.maxOpenAppointments) {
@@ -185,7 +188,7 @@ export async function createBooking(ctx: AppContext, org: Organisation, req: Boo
       }
     }
   }
-  throw errors.conflict('slot_taken', { alternatives: await alternativesNear(ctx, org, procedure, startMs) });
+  throw errors.conflict('slot_taken', { alternatives: await alternativesNear(ctx, org, procedure, startMs, undefined, opts.agentIds) });
 }
 
 async function insertBooking(

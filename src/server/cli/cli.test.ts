@@ -55,6 +55,12 @@ describe('the finestreta operator CLI', () => {
     const row = await handle.selectFrom('staff').selectAll().where('email', '=', 'cap@ajuntament.cat').executeTakeFirstOrThrow();
     await handle.destroy();
     expect(row.role).toBe('supervisor');
+    // The organisation has one office: the new account joins it, so it sees that office's agenda.
+    expect(res.stdout).toContain('in office');
+    const check = db();
+    const membership = await check.selectFrom('staff_offices').select('office_id').where('staff_id', '=', row.id).execute();
+    await check.destroy();
+    expect(membership).toHaveLength(1);
     expect(await verifyPassword(row.password_hash ?? '', 'a long enough password')).toBe(true);
   });
 
@@ -78,6 +84,9 @@ describe('the finestreta operator CLI', () => {
     const weak = run(['user', 'create', '--role', 'agent', '--email', 'new@ajuntament.cat'], 'short');
     expect(weak.status).toBe(2);
     expect(weak.stderr).toContain('12 characters');
+    const noOffice = run(['user', 'create', '--role', 'agent', '--email', 'z@ajuntament.cat', '--office', 'Mars'], 'a long enough password');
+    expect(noOffice.status).toBe(2);
+    expect(noOffice.stderr).toContain('No office "Mars"');
     const role = run(['user', 'create', '--role', 'root', '--email', 'x@y.cat']);
     expect(role.status).toBe(2);
     const unknown = run(['frobnicate']);

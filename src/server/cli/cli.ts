@@ -16,8 +16,9 @@ Commands:
   migrate                                    apply pending database migrations
   api-key create --name <name> [--scopes s1,s2] [--org <slug>]
                                              create an API key; the key is printed on the last line
-  user create --role <agent|supervisor|admin> --email <email> [--name <display name>] [--org <slug>]
-                                             create a staff account; the password is read from stdin
+  user create --role <agent|supervisor|admin> --email <email> [--name <display name>] [--office <name|id>] [--org <slug>]
+                                             create a staff account; the password is read from stdin;
+                                             it joins the given office, or the organisation's only one
   oidc set --issuer <https url> --client-id <id> [--org <slug>]
                                              staff sign in through this OpenID Connect provider;
                                              the client secret is read from stdin
@@ -46,6 +47,18 @@ async function organisationId(ctx: AppContext, slug: string | undefined): Promis
   throw new CliError(orgs.length === 0 ? 'No organisation yet: start the server once (it seeds the demo) or seed one.' : 'Several organisations: choose one with --org <slug>.');
 }
 
+/**
+ * The office a new member of staff joins: the one named (by name or id) or,
+ * when the organisation has a single office, that one. Without an office an
+ * agent sees no appointments, so say so rather than guess among several.
+ */
+async function officeFor(ctx: AppContext, orgId: string, wanted: string | undefined): Promise<{ id: string; name: string } | null> {
+  const offices = await ctx.db.selectFrom('offices').select(['id', 'name']).where('organisation_id', '=', orgId).execute();
+  const office = wanted ? offices.find((o) => o.id === wanted || o.name === wanted) : offices.length === 1 ? offices[0] : undefined;
+  if (wanted && !office) throw new CliError(`No office "${wanted}". Offices: ${offices.map((o) => o.name).join(', ') || 'none'}.`);
+  return office ?? null;
+}
+
 async function run(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -56,6 +69,7 @@ async function run(argv: string[]): Promise<void> {
       org: { type: 'string' },
       role: { type: 'string' },
       email: { type: 'string' },
+      office: { type: 'string' },
       issuer: { type: 'string' },
       'client-id': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -99,6 +113,7 @@ async function run(argv: string[]): Promise<void> {
       }
       if (!values.email) throw new CliError('user create needs --email <email>.');
       const orgId = await organisationId(ctx, values.org);
+      const office = await officeFor(ctx, orgId, values.office);
       const password = await readStdin();
       try {
         const staff = await createStaff(
@@ -107,7 +122,10 @@ async function run(argv: string[]): Promise<void> {
           { email: values.email, role: values.role as (typeof STAFF_ROLES)[number], displayName: values.name ?? values.email, password },
           new Date(),
         );
-        process.stdout.write(`User ${staff.email} created with role ${staff.role} (id ${staff.id}).\n`);
+        if (office) await ctx.db.insertInto('staff_offices').values({ staff_id: staff.id, office_id: office.id }).execute();
+        process.stdout.write(
+          `User ${staff.email} created with role ${staff.role} (id ${staff.id})${office ? `, in office "${office.name}"` : ', in no office yet (it will see no agenda)'}.\n`,
+        );
       } catch (error) {
         if (error instanceof ZodError) {
           throw new CliError(error.issues.map((i) => `${i.path.join('.')}: ${i.message === 'password_too_short' ? 'the password needs at least 12 characters' : i.message}`).join('\n'));

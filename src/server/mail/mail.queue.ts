@@ -106,7 +106,10 @@ export class MailDispatcher {
     if (!row) return false;
     try {
       const data = await this.buildData(row);
-      const mail = renderAppointmentMail(data, this.ctx.config.mailFrom, this.ctx.clock.now());
+      const mail = {
+        ...renderAppointmentMail(data, this.ctx.config.mailFrom, this.ctx.clock.now()),
+        messageId: `<${row.id}@${new URL(this.ctx.config.publicUrl).hostname}>`,
+      };
       // The one step that is at-least-once, not exactly-once: the claim above
       // leased the row (next_attempt_at pushed LEASE_MS ahead) before this
       // send, and the row is marked sent right after the server accepts it.

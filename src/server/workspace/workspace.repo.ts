@@ -58,6 +58,12 @@ export const workspaceRepo = {
       .executeTakeFirst();
   },
 
+  /** Display names of some staff of the organisation. */
+  names(db: Db, organisationId: string, ids: string[]) {
+    if (ids.length === 0) return Promise.resolve([]);
+    return db.selectFrom('staff').select(['id', 'display_name']).where('organisation_id', '=', organisationId).where('id', 'in', ids).execute();
+  },
+
   history(db: Db, organisationId: string, appointmentId: string) {
     return db
       .selectFrom('appointment_events')

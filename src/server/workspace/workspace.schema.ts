@@ -46,7 +46,18 @@ export const staffAppointmentView = z.object({
     uploadDeadline: z.string(),
     createdAt: z.string(),
   }),
-  history: z.array(z.object({ type: z.string(), actor: z.string(), at: z.string(), data: z.record(z.string(), z.unknown()) })),
+  history: z.array(
+    z.object({
+      type: z.string(),
+      actor: z.string(),
+      /** A staff actor's display name; null for the citizen, the system or a machine. */
+      actorName: z.string().nullable(),
+      at: z.string(),
+      data: z.record(z.string(), z.unknown()),
+    }),
+  ),
+  /** Agents it can be given to (empty unless this viewer may reassign it). */
+  agents: z.array(z.object({ id: z.string(), displayName: z.string() })),
   canOfferVideo: z.boolean(),
   canReassign: z.boolean(),
   canCancel: z.boolean(),

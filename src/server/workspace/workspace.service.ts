@@ -86,6 +86,10 @@ export async function appointmentDetail(
   const a = await visibleAppointment(ctx, org, viewer, id);
   const procedure = await bookableProcedure(ctx, org, a.procedure_id).catch(() => null);
   const history = await workspaceRepo.history(ctx.db, org.id, a.id);
+  const staffIds = [...new Set(history.flatMap((h) => (h.actor.startsWith('staff:') ? [h.actor.slice(6)] : [])))];
+  const names = new Map((await workspaceRepo.names(ctx.db, org.id, staffIds)).map((s) => [s.id, s.display_name]));
+  const canReassign = viewer.role !== 'agent' && isOpen(a.status);
+  const visible = await visibleAgents(ctx, org, viewer);
   const base = present(a, lang);
   return {
     appointment: {
@@ -102,9 +106,16 @@ export async function appointmentDetail(
       uploadDeadline: a.upload_deadline,
       createdAt: a.created_at,
     },
-    history: history.map((h) => ({ type: h.type, actor: h.actor, at: h.at, data: JSON.parse(h.data) as Record<string, unknown> })),
+    history: history.map((h) => ({
+      type: h.type,
+      actor: h.actor,
+      actorName: h.actor.startsWith('staff:') ? (names.get(h.actor.slice(6)) ?? null) : null,
+      at: h.at,
+      data: JSON.parse(h.data) as Record<string, unknown>,
+    })),
+    agents: canReassign ? (await workspaceRepo.agents(ctx.db, org.id, visible ?? undefined)).filter((g) => g.id !== a.agent_id) : [],
     canOfferVideo: a.channel === 'in_person' && isOpen(a.status) && procedure !== null && procedureChannels(procedure).includes('video'),
-    canReassign: viewer.role !== 'agent' && isOpen(a.status),
+    canReassign,
     canCancel: isOpen(a.status),
   };
 }

@@ -126,6 +126,10 @@ describe.each(DIALECTS)('staff workspace (%s)', (dialect) => {
     const moved = await as('sup', 'POST', `/api/staff/appointments/${id}/reassign`, { agentId: other });
     expect(moved.statusCode).toBe(200);
     expect(moved.json().data.appointment.agent.id).toBe(other);
+    const reassigned = moved.json().data.history.at(-1);
+    expect(reassigned).toMatchObject({ type: 'appointment.reassigned', actorName: 'Supervisora', data: { from: holder, to: other } });
+    expect(moved.json().data.agents.map((g: { id: string }) => g.id)).toContain(holder);
+    expect(moved.json().data.agents.map((g: { id: string }) => g.id)).not.toContain(otherOfficeAgent);
     // Now both agents hold 12:00: the first holder gets a second appointment, and moving it onto `other` is refused.
     const second = await createFor('sup', at, 'video', { email: 'r2@example.org', idNumber: '20000005X' });
     const secondId = second.json().data.id as string;

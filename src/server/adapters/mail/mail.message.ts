@@ -13,6 +13,7 @@ export function toNodemailerMessage(mail: OutgoingMail, from: string): SendMailO
     subject: mail.subject,
     text: mail.text,
     html: mail.html,
+    ...(mail.messageId ? { messageId: mail.messageId } : {}),
     headers: {
       // RFC 3282: the language of the content, for screen readers and filters.
       'Content-Language': mail.language,

@@ -13,6 +13,11 @@ export interface OutgoingMail {
    * attachment for clients that do not.
    */
   calendar?: { method: 'REQUEST' | 'CANCEL'; content: string; filename?: string };
+  /**
+   * A stable Message-ID (`<id@domain>`). Re-sending the same queued message
+   * after a crash reuses it, so receiving systems can collapse a duplicate.
+   */
+  messageId?: string;
 }
 
 /** Sends mail. Implementations: SMTP (nodemailer) and the local outbox folder. */

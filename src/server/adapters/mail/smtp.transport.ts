@@ -8,7 +8,14 @@ import type { MailTransport } from './mail.transport.ts';
  * query string). STARTTLS is used whenever the server offers it.
  */
 export function createSmtpTransport(smtpUrl: string): MailTransport {
-  const transporter = createTransport(smtpUrl);
+  // Timeouts well inside the 2-minute lease of a queued message: a hung relay
+  // fails the attempt (retried later) instead of outliving the lease and
+  // letting another node send the same message meanwhile.
+  const url = new URL(smtpUrl);
+  for (const [option, ms] of [['connectionTimeout', '30000'], ['greetingTimeout', '30000'], ['socketTimeout', '60000']] as const) {
+    if (!url.searchParams.has(option)) url.searchParams.set(option, ms);
+  }
+  const transporter = createTransport(url.toString());
   return {
     kind: 'smtp',
     async send(mail, from) {
