@@ -70,7 +70,12 @@ async function setup(): Promise<{ ctx: AppContext; org: Organisation; procedure:
   };
 }
 
-/** Inserts an appointment and its occupancy the way a booking does, without any checks. */
+/**
+ * Inserts every row a video booking writes — the appointment, its occupancy,
+ * its history entry, the confirmation email, the three reminder jobs, the
+ * webhook event and the spent proof of work — with no checks and no lookups:
+ * the cost of persisting a booking, against which the booking path is compared.
+ */
 async function rawInsert(ctx: AppContext, org: Organisation, procedure: Procedure, agentId: string, startMs: number, n: number) {
   const endMs = startMs + procedure.duration_minutes * 60_000;
   const id = randomUUID();
@@ -111,6 +116,17 @@ async function rawInsert(ctx: AppContext, org: Organisation, procedure: Procedur
       .insertInto('mail_queue')
       .values({ id: randomUUID(), organisation_id: org.id, appointment_id: id, kind: 'booking_confirmation', status: 'sent', attempts: 0, next_attempt_at: nowIso, last_error: null, created_at: nowIso, sent_at: null })
       .execute();
+    for (const kind of ['reminder_documents', 'reminder_day_before', 'reminder_join_now']) {
+      await trx
+        .insertInto('jobs')
+        .values({ id: randomUUID(), organisation_id: org.id, kind, key: `${kind}:${id}`, run_at: new Date(startMs - 3_600_000).toISOString(), status: 'pending', attempts: 0, lease_until: null, lease_owner: null, last_error: null, payload: JSON.stringify({ appointmentId: id, startsAt: new Date(startMs).toISOString() }), created_at: nowIso, updated_at: nowIso })
+        .execute();
+    }
+    await trx
+      .insertInto('webhook_events')
+      .values({ id: randomUUID(), organisation_id: org.id, type: 'appointment.booked', appointment_id: id, occurred_at: nowIso, payload: JSON.stringify({ id, type: 'appointment.booked' }) })
+      .execute();
+    await trx.insertInto('used_challenges').values({ signature: `raw-${id}`, expires_at: nowIso }).execute();
   });
 }
 

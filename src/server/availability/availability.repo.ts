@@ -54,7 +54,7 @@ export const availabilityRepo = {
     toMs: number,
     exceptAppointmentId?: string,
   ): Promise<BusyInterval[]> {
-    // Served by the covering index appointments_open_busy: no table lookups.
+    // Served by the covering index appointments_busy: no table lookups.
     // No appointment lasts a day, so a lower bound on the start keeps the
     // index range to the period instead of everything before it.
     const fromUnit = unitOf(fromMs);

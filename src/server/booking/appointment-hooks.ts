@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { Appointment, Database } from '../db/schema.ts';
+import type { Appointment, Database, Organisation } from '../db/schema.ts';
 
 /** Who caused a change, for histories, webhooks and audit. */
 export type Actor = 'citizen' | `staff:${string}` | `api:${string}` | 'system';
@@ -9,6 +9,8 @@ export interface AppointmentChange {
   type: 'booked' | 'rescheduled' | 'cancelled' | 'video_offered';
   /** The appointment as it is after the change. */
   appointment: Appointment;
+  /** Its organisation, so listeners need not look it up again inside the transaction. */
+  organisation: Organisation;
   /** For a reschedule: where it was before. */
   previousStartsAt?: string;
   actor: Actor;

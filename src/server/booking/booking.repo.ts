@@ -54,19 +54,6 @@ export const bookingRepo = {
     return rows.length;
   },
 
-  /** Appointments per agent on a day, to spread work (least loaded first). */
-  async loadByAgent(db: Db, organisationId: string, fromIso: string, toIso: string): Promise<Map<string, number>> {
-    const rows = await db
-      .selectFrom('appointments')
-      .select(['agent_id', (eb) => eb.fn.countAll<string | number>().as('n')])
-      .where('organisation_id', '=', organisationId)
-      .where('status', 'in', [...OPEN_STATUSES])
-      .where('starts_at', '>=', fromIso)
-      .where('starts_at', '<', toIso)
-      .groupBy('agent_id')
-      .execute();
-    return new Map(rows.map((r) => [r.agent_id, Number(r.n)]));
-  },
 
   byId(db: Db | Trx, organisationId: string, id: string): Promise<Appointment | undefined> {
     return db

@@ -24,11 +24,29 @@ export function newReference(): string {
   return `V-${s}`;
 }
 
+/**
+ * Procedures change rarely (an administrator's edit) and every booking reads
+ * one, so each node keeps them for a few seconds, like opening hours.
+ */
+const PROCEDURE_TTL_MS = 5_000;
+const procedureCache = new Map<string, { at: number; procedure: Procedure | undefined }>();
+
+/** Forgets cached procedures (after the catalogue changes). */
+export function invalidateProcedures(): void {
+  procedureCache.clear();
+}
+
 /** A bookable procedure of the organisation, or 404. */
 export async function bookableProcedure(ctx: AppContext, org: Organisation, procedureId: string): Promise<Procedure> {
-  const procedure = await catalogueRepo.procedure(ctx.db, org.id, procedureId);
-  if (!procedure || procedure.active !== 1) throw errors.notFound();
-  return procedure;
+  const key = `${org.id}:${procedureId}`;
+  let hit = procedureCache.get(key);
+  if (!hit || Date.now() - hit.at >= PROCEDURE_TTL_MS) {
+    hit = { at: Date.now(), procedure: await catalogueRepo.procedure(ctx.db, org.id, procedureId) };
+    if (procedureCache.size > 1000) procedureCache.clear();
+    procedureCache.set(key, hit);
+  }
+  if (!hit.procedure || hit.procedure.active !== 1) throw errors.notFound();
+  return hit.procedure;
 }
 
 /** The requested slot as computed now (busy agents excluded), or null when the time is not offered at all. */
@@ -39,17 +57,20 @@ export async function findSlot(
   startMs: number,
   exceptAppointmentId?: string,
   opts: { ignoreNotice?: boolean } = {},
-) {
+): Promise<(Slot & { loadByAgent: Map<string, number> }) | null> {
   const date = localDateOf(org, startMs);
+  const loadByAgent = new Map<string, number>();
   const days = await availabilityFor(ctx, org, procedure, {
     fromDate: date,
     toDate: date,
     includeFull: true,
     onlyStartMs: startMs,
+    loadOut: loadByAgent,
     ...(opts.ignoreNotice ? { ignoreNotice: true } : {}),
     ...(exceptAppointmentId ? { exceptAppointmentId } : {}),
   });
-  return days[0]?.slots.find((s) => s.startMs === startMs) ?? null;
+  const slot = days[0]?.slots.find((s) => s.startMs === startMs);
+  return slot ? { ...slot, loadByAgent } : null;
 }
 
 /**
@@ -86,16 +107,9 @@ export async function alternativesNear(
 }
 
 /** Orders the free agents least loaded around that time first, ties at random, so work spreads and racers spread out. */
-export async function candidateOrder(ctx: AppContext, org: Organisation, slot: Slot): Promise<string[]> {
-  // The load around the slot (half a day either side) is as good a measure as the calendar day and needs no zone.
-  const load = await bookingRepo.loadByAgent(
-    ctx.db,
-    org.id,
-    new Date(slot.startMs - 43_200_000).toISOString(),
-    new Date(slot.startMs + 43_200_000).toISOString(),
-  );
+export function candidateOrder(slot: Slot & { loadByAgent: Map<string, number> }): string[] {
   return slot.agentIds
-    .map((id) => ({ id, load: load.get(id) ?? 0, tie: Math.random() }))
+    .map((id) => ({ id, load: slot.loadByAgent.get(id) ?? 0, tie: Math.random() }))
     .sort((a, b) => a.load - b.load || a.tie - b.tie)
     .map((c) => c.id);
 }
@@ -167,7 +181,7 @@ export async function createBooking(ctx: AppContext, org: Organisation, req: Boo
     if (open >= ctx.config.limits.maxOpenAppointments) {
       throw errors.conflict('too_many_open_appointments', { max: ctx.config.limits.maxOpenAppointments });
     }
-    candidates = await candidateOrder(ctx, org, slot);
+    candidates = candidateOrder(slot);
   } catch (error) {
     await captchaCheck;
     throw error;
@@ -254,7 +268,7 @@ async function insertBooking(
         throw error;
       }
     }
-    await appointmentChanged(trx, { type: 'booked', appointment, actor, at: nowIso });
+    await appointmentChanged(trx, { type: 'booked', appointment, organisation: org, actor, at: nowIso });
     return id;
   });
   return { appointment, procedure, mailId };

@@ -122,6 +122,9 @@ describe.each(DIALECTS)('booking a video appointment (%s)', (dialect) => {
     const solved = await solvedCaptcha(t);
     const forged = { ...solved, solution: { ...solved.solution, derivedKey: '00'.repeat(32) } };
     expect((await t.app.http.inject(payload(forged))).json().error.id).toBe('captcha_failed');
+    // Easier work or a later expiry written into the challenge breaks its signature.
+    const tampered = { ...solved, challenge: { ...solved.challenge, parameters: { ...solved.challenge.parameters, expiresAt: 4102444800 } } };
+    expect((await t.app.http.inject(payload(tampered))).json().error.id).toBe('captcha_failed');
     expect((await t.app.http.inject(payload({ ...solved, challenge: { parameters: solved.challenge.parameters } }))).json().error.id).toBe('captcha_failed');
     expect((await t.app.http.inject(payload(solved))).statusCode).toBe(201);
     const replay = await t.app.http.inject(payload(solved));

@@ -42,6 +42,7 @@ export async function cancelAppointment(
     await bookingRepo.addEvent(trx, org.id, appointment.id, 'appointment.cancelled', actor, nowIso);
     await appointmentChanged(trx, {
       type: 'cancelled',
+      organisation: org,
       appointment: { ...appointment, status: 'cancelled', cancelled_at: nowIso, updated_at: nowIso, ics_sequence: appointment.ics_sequence + 1 },
       actor,
       at: nowIso,
@@ -73,7 +74,7 @@ export async function rescheduleAppointment(
   const now = ctx.clock.now();
   const nowIso = now.toISOString();
   const endMs = startMs + procedure.duration_minutes * 60_000;
-  for (const agentId of await candidateOrder(ctx, org, slot)) {
+  for (const agentId of candidateOrder(slot)) {
     const updated: Appointment = {
       ...appointment,
       agent_id: agentId,
@@ -110,7 +111,14 @@ export async function rescheduleAppointment(
           from: appointment.starts_at,
           to: updated.starts_at,
         });
-        await appointmentChanged(trx, { type: 'rescheduled', appointment: updated, previousStartsAt: appointment.starts_at, actor, at: nowIso });
+        await appointmentChanged(trx, {
+          type: 'rescheduled',
+          appointment: updated,
+          organisation: org,
+          previousStartsAt: appointment.starts_at,
+          actor,
+          at: nowIso,
+        });
         return enqueueMail(trx, { organisationId: org.id, appointmentId: appointment.id, kind: 'appointment_changed', now });
       });
       return { appointment: updated, mailId };

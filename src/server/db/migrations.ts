@@ -4,6 +4,7 @@ import { m0002Integration } from './migrations/0002-integration.ts';
 import { m0003Jobs } from './migrations/0003-jobs.ts';
 import { m0004StaffAuth } from './migrations/0004-staff-auth.ts';
 import { m0005Oidc } from './migrations/0005-oidc.ts';
+import { m0006BusyIndex } from './migrations/0006-busy-index.ts';
 
 /**
  * Migrations live in code (one file each under `migrations/`) so that the
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0003_jobs': m0003Jobs,
   '0004_staff_auth': m0004StaffAuth,
   '0005_oidc': m0005Oidc,
+  '0006_busy_index': m0006BusyIndex,
 };
 
 /** A Kysely migration provider over the in-code list. */

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
-import type { Appointment, Database } from '../db/schema.ts';
+import type { Appointment, Database, Organisation } from '../db/schema.ts';
 import { onAppointmentChange, type AppointmentChange } from '../booking/appointment-hooks.ts';
 import { enqueueMail, type MailDispatcher } from '../mail/mail.queue.ts';
 import { OPEN_STATUSES } from '../../shared/limits.ts';
@@ -36,13 +36,13 @@ const reminderPayload = z.object({ appointmentId: z.string().min(1), startsAt: z
  * late) are not scheduled; in-person appointments get none (the texts are
  * about joining a video call).
  */
-export async function scheduleReminders(trx: Transaction<Database>, appointment: Appointment, now: Date): Promise<void> {
+export async function scheduleReminders(
+  trx: Transaction<Database>,
+  org: Pick<Organisation, 'time_zone' | 'waiting_room_open_minutes'>,
+  appointment: Appointment,
+  now: Date,
+): Promise<void> {
   if (appointment.channel !== 'video') return;
-  const org = await trx
-    .selectFrom('organisations')
-    .select(['time_zone', 'waiting_room_open_minutes'])
-    .where('id', '=', appointment.organisation_id)
-    .executeTakeFirstOrThrow();
   const times = reminderTimes(org, appointment);
   for (const kind of REMINDER_KINDS) {
     const runAt = times[kind];
@@ -72,13 +72,13 @@ async function onChange(trx: Transaction<Database>, change: AppointmentChange): 
     case 'booked':
     case 'video_offered':
       // An in-person appointment offered by video is from now on like one booked by video.
-      await scheduleReminders(trx, appointment, at);
+      await scheduleReminders(trx, change.organisation, appointment, at);
       return;
     case 'rescheduled':
       // Cancel the old time's reminders and schedule the new time's: new keys,
       // so one already sent for the old time does not hold back the new one.
       await jobsRepo.cancel(trx, reminderKeys(appointment.id, change.previousStartsAt ?? appointment.starts_at), at);
-      await scheduleReminders(trx, appointment, at);
+      await scheduleReminders(trx, change.organisation, appointment, at);
       return;
     case 'cancelled':
       await jobsRepo.cancel(trx, reminderKeys(appointment.id, appointment.starts_at), at);

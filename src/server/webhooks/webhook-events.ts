@@ -52,7 +52,7 @@ export async function recordWebhookEvent(trx: Transaction<Database>, change: App
   const type = EVENT_OF[change.type];
   if (type === null) return;
   const appointment = change.appointment;
-  const organisation = await webhooksRepo.organisationRef(trx, appointment.organisation_id);
+  const organisation = { id: change.organisation.id, slug: change.organisation.slug };
   const id = randomUUID();
   const payload: WebhookEventPayload = {
     id,

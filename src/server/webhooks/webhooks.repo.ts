@@ -7,10 +7,6 @@ type Trx = Transaction<Database>;
 
 /** SQL of webhooks: subscriptions, events, deliveries and their leases. */
 export const webhooksRepo = {
-  organisationRef(trx: Trx, organisationId: string) {
-    return trx.selectFrom('organisations').select(['id', 'slug']).where('id', '=', organisationId).executeTakeFirstOrThrow();
-  },
-
   insertEvent(trx: Trx, row: WebhookEventsTable) {
     return trx.insertInto('webhook_events').values(row).execute();
   },

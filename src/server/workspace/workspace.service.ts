@@ -144,7 +144,13 @@ export async function offerVideo(ctx: AppContext, org: Organisation, viewer: Sta
     const actor = `staff:${viewer.id}` as const;
     await bookingRepo.addEvent(trx, org.id, a.id, 'appointment.video_offered', actor, nowIso);
     const { procedure_name: _p, agent_name: _a, ...appointment } = a;
-    await appointmentChanged(trx, { type: 'video_offered', appointment: { ...appointment, channel: 'video', updated_at: nowIso }, actor, at: nowIso });
+    await appointmentChanged(trx, {
+      type: 'video_offered',
+      appointment: { ...appointment, channel: 'video', updated_at: nowIso },
+      organisation: org,
+      actor,
+      at: nowIso,
+    });
     return enqueueMail(trx, { organisationId: org.id, appointmentId: a.id, kind: 'booking_confirmation', now });
   });
 }
