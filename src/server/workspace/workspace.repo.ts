@@ -17,6 +17,22 @@ export const workspaceRepo = {
     return [...new Set([staffId, ...rows.map((r) => r.staff_id)])];
   },
 
+  /** Offices of the organisation, or only those a member of staff belongs to. */
+  offices(db: Db, organisationId: string, memberId?: string) {
+    let q = db.selectFrom('offices').select(['offices.id', 'offices.name']).where('offices.organisation_id', '=', organisationId).orderBy('offices.name');
+    if (memberId) {
+      q = q.where((eb) =>
+        eb.exists(eb.selectFrom('staff_offices').select('staff_offices.office_id').whereRef('staff_offices.office_id', '=', 'offices.id').where('staff_offices.staff_id', '=', memberId)),
+      );
+    }
+    return q.execute();
+  },
+
+  /** Staff of one office. */
+  async officeStaff(db: Db, officeId: string): Promise<string[]> {
+    return (await db.selectFrom('staff_offices').select('staff_id').where('office_id', '=', officeId).execute()).map((r) => r.staff_id);
+  },
+
   /** Active staff who attend citizens (have opening hours), optionally limited to some ids. */
   async agents(db: Db, organisationId: string, within?: string[]): Promise<{ id: string; displayName: string }[]> {
     let q = db

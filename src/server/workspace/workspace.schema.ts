@@ -5,7 +5,7 @@ const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'invalid_date');
 
 /** `GET /api/staff/agenda`. */
 export const agendaQuery = z
-  .object({ from: localDate, to: localDate, agentId: z.string().max(64).optional() })
+  .object({ from: localDate, to: localDate, agentId: z.string().max(64).optional(), officeId: z.string().max(64).optional() })
   .refine((q) => q.from <= q.to, { message: 'from_after_to', path: ['to'] });
 
 const needs = z.object({ signLanguage: z.boolean(), languageInterpreter: z.string().nullable(), other: z.string().nullable() });
@@ -27,6 +27,8 @@ export type AgendaItem = z.infer<typeof agendaItem>;
 
 export const agendaView = z.object({
   timeZone: z.string(),
+  /** The offices this viewer may look at (their own; every office for an administrator). */
+  offices: z.array(z.object({ id: z.string(), name: z.string() })),
   agents: z.array(z.object({ id: z.string(), displayName: z.string() })),
   appointments: z.array(agendaItem),
 });

@@ -42,12 +42,12 @@ function present(a: AppointmentWithNames, lang: string): AgendaItem {
   };
 }
 
-/** The agenda between two local dates, for the agents the viewer may see (optionally one of them). */
+/** The agenda between two local dates, for the agents the viewer may see (optionally one office's, or one agent's). */
 export async function agenda(
   ctx: AppContext,
   org: Organisation,
   viewer: Staff,
-  q: { from: string; to: string; agentId?: string | undefined },
+  q: { from: string; to: string; agentId?: string | undefined; officeId?: string | undefined },
   lang: string,
 ) {
   if (daysBetween(q.from, q.to) > 31) throw errors.validation([{ path: 'to', code: 'range_too_long' }]);
@@ -55,6 +55,12 @@ export async function agenda(
   const agents = await workspaceRepo.agents(ctx.db, org.id, visible ?? undefined);
   let ids = agents.map((a) => a.id);
   if (visible) ids = [...new Set([...ids, ...visible])];
+  const offices = (await workspaceRepo.offices(ctx.db, org.id, viewer.role === 'admin' ? undefined : viewer.id)).map((o) => ({ id: o.id, name: o.name }));
+  if (q.officeId) {
+    // Another office's id (or one outside the organisation) shows nothing rather than telling it exists.
+    const inOffice = offices.some((o) => o.id === q.officeId) ? await workspaceRepo.officeStaff(ctx.db, q.officeId) : [];
+    ids = ids.filter((id) => inOffice.includes(id));
+  }
   if (q.agentId) ids = ids.includes(q.agentId) ? [q.agentId] : [];
   const clock = new ZoneClock(org.time_zone, q.from, q.to);
   const rows = await workspaceRepo.agenda(
@@ -64,7 +70,7 @@ export async function agenda(
     new Date(clock.localToMs(addDays(q.to, 1), '00:00')).toISOString(),
     ids,
   );
-  return { timeZone: org.time_zone, agents, appointments: rows.map((r) => present(r, lang)) };
+  return { timeZone: org.time_zone, offices, agents, appointments: rows.map((r) => present(r, lang)) };
 }
 
 /** One appointment the viewer may see, or 404 (also for another office's or organisation's). */

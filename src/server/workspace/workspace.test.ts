@@ -80,6 +80,15 @@ describe.each(DIALECTS)('staff workspace (%s)', (dialect) => {
     expect((await emails('agent')).length).toBeGreaterThanOrEqual(2);
     expect(await emails('far')).toEqual([otherOfficeAgent]);
     expect(await emails('admin')).toContain(otherOfficeAgent);
+    const adminView = (await as('admin', 'GET', q)).json().data;
+    expect(adminView.offices.map((o: { name: string }) => o.name).sort()).toEqual(['Oficina del barri', 'Oficina d’Atenció Ciutadana']);
+    const barri = adminView.offices.find((o: { name: string }) => o.name === 'Oficina del barri').id as string;
+    const byOffice = await as('admin', 'GET', `${q}&officeId=${barri}`);
+    expect(byOffice.json().data.appointments.map((a: { agent: { id: string } }) => a.agent.id)).toEqual([otherOfficeAgent]);
+    // An agent asking for another office's agenda sees nothing, and only their own office is offered.
+    const peek = (await as('agent', 'GET', `${q}&officeId=${barri}`)).json().data;
+    expect(peek.appointments).toEqual([]);
+    expect(peek.offices.map((o: { name: string }) => o.name)).toEqual(['Oficina d’Atenció Ciutadana']);
     const one = await as('admin', 'GET', `${q}&agentId=${otherOfficeAgent}`);
     expect(one.json().data.appointments).toHaveLength(1);
     expect(one.json().data.appointments[0]).toMatchObject({ channel: 'in_person', status: 'booked', procedure: { name: 'Certificat d’empadronament' } });
@@ -89,6 +98,10 @@ describe.each(DIALECTS)('staff workspace (%s)', (dialect) => {
     expect((await as('nobody', 'GET', '/api/staff/agenda?from=2026-03-03&to=2026-03-03')).statusCode).toBe(401);
     const farId = (await as('far', 'GET', '/api/staff/agenda?from=2026-03-03&to=2026-03-03')).json().data.appointments[0].id as string;
     expect((await as('agent', 'GET', `/api/staff/appointments/${farId}`)).statusCode).toBe(404);
+    for (const action of ['offer-video', 'cancel']) {
+      expect((await as('agent', 'POST', `/api/staff/appointments/${farId}/${action}`, {})).statusCode).toBe(404);
+    }
+    expect((await as('sup', 'POST', `/api/staff/appointments/${farId}/reassign`, { agentId: otherOfficeAgent })).statusCode).toBe(404);
     expect((await as('far', 'GET', `/api/staff/appointments/${farId}`)).statusCode).toBe(200);
     const bAppointment = await t.ctx.db.selectFrom('appointments').select('id').where('organisation_id', '=', t.orgB.id).executeTakeFirst();
     expect((await as('admin', 'GET', `/api/staff/appointments/${bAppointment?.id ?? randomUUID()}`)).statusCode).toBe(404);
