@@ -5,6 +5,7 @@ import type { AppContext } from '../context.ts';
 import type { Database } from '../db/schema.ts';
 import { jobsRepo } from './jobs.repo.ts';
 import type { Job } from './jobs.tables.ts';
+import { Poller } from '../workers/poller.ts';
 
 /** What a handler decided: it did the work (`done`), or the work no longer applies (`cancelled`). */
 export interface JobResult {
@@ -51,8 +52,7 @@ export function jobBackoffMs(attempts: number): number {
 export class JobRunner {
   /** This runner's name in `lease_owner`: host, process and a per-instance suffix. */
   readonly owner = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private readonly poller: Poller;
   private readonly leaseMs: number;
 
   constructor(
@@ -61,32 +61,22 @@ export class JobRunner {
     opts: { leaseMs?: number } = {},
   ) {
     this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+    this.poller = new Poller('job runner', ctx.log, () => this.pass());
   }
 
   /** Runs every due job once (up to a batch); resolves with how many finished. Concurrent calls share one pass. */
   runDue(): Promise<number> {
-    if (this.running) return this.running;
-    this.running = this.pass().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.poller.run();
   }
 
   /** Runs due jobs now and then every `intervalMs`, until `stop()`. */
   start(intervalMs: number): void {
-    const tick = () => {
-      this.runDue().catch((error: unknown) => this.ctx.log.error({ err: error }, 'job runner failed'));
-    };
-    this.timer = setInterval(tick, intervalMs);
-    this.timer.unref();
-    tick();
+    this.poller.start(intervalMs, { immediately: true });
   }
 
   /** Stops polling and waits for the pass in progress. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 
   private async pass(): Promise<number> {

@@ -12,6 +12,7 @@ import { organisationRepo } from '../organisations/organisation.repo.ts';
 import { isLanguage, DEFAULT_LANGUAGE } from '../../shared/limits.ts';
 import { pickLocalised } from '../../shared/localised.ts';
 import { renderAppointmentMail } from './appointment.mail.ts';
+import { Poller } from '../workers/poller.ts';
 import type { AppointmentMailData } from './mail.types.ts';
 
 const MAX_ATTEMPTS = 12;
@@ -80,10 +81,11 @@ export async function organisationBaseUrl(ctx: AppContext, organisationId: strin
  * before it is sent, so each message is sent by one node at a time.
  */
 export class MailDispatcher {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private readonly poller: Poller;
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: AppContext) {
+    this.poller = new Poller('mail dispatcher', ctx.log, () => this.sendDue());
+  }
 
   /** Claims one queued message; false when another node has it or it is not due. */
   private async claim(id: string): Promise<MailQueueTable | null> {
@@ -146,38 +148,32 @@ export class MailDispatcher {
   }
 
   /** Sends every due message once; returns how many were sent. */
-  async runDue(): Promise<number> {
-    if (this.running) return this.running;
-    this.running = (async () => {
-      const due = await this.ctx.db
-        .selectFrom('mail_queue')
-        .select('id')
-        .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', this.ctx.clock.now().toISOString())
-        .orderBy('next_attempt_at')
-        .limit(50)
-        .execute();
-      let sent = 0;
-      for (const { id } of due) if (await this.deliver(id)) sent++;
-      return sent;
-    })().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+  runDue(): Promise<number> {
+    return this.poller.run();
   }
 
   /** Polls for due mail every `intervalMs` until `stop()`. */
   start(intervalMs: number): void {
-    this.timer = setInterval(() => {
-      this.runDue().catch((error: unknown) => this.ctx.log.error({ err: error }, 'mail dispatcher failed'));
-    }, intervalMs);
-    this.timer.unref();
+    this.poller.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  /** Stops polling and waits for the round in progress. */
+  stop(): Promise<void> {
+    return this.poller.stop();
+  }
+
+  private async sendDue(): Promise<number> {
+    const due = await this.ctx.db
+      .selectFrom('mail_queue')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', this.ctx.clock.now().toISOString())
+      .orderBy('next_attempt_at')
+      .limit(50)
+      .execute();
+    let sent = 0;
+    for (const { id } of due) if (await this.deliver(id)) sent++;
+    return sent;
   }
 
   private async buildData(row: MailQueueTable): Promise<AppointmentMailData> {

@@ -3,6 +3,7 @@ import type { WebhookDeliveryStatus } from './webhooks.tables.ts';
 import { webhooksRepo } from './webhooks.repo.ts';
 import { openSecret } from '../security/master-key.ts';
 import { signatureHeader } from './webhook.signature.ts';
+import { Poller } from '../workers/poller.ts';
 
 /** Tuning of the dispatcher; the defaults suit production, tests shorten them. */
 export interface WebhookDispatcherOptions {
@@ -53,8 +54,7 @@ export function retryDelayMs(attempts: number, random: () => number = Math.rando
  * statuses only — never URLs (they may hold tokens), secrets or bodies.
  */
 export class WebhookDispatcher {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private readonly poller: Poller;
   private lastPurge = Number.NEGATIVE_INFINITY;
   private readonly opts: Required<WebhookDispatcherOptions>;
 
@@ -63,6 +63,7 @@ export class WebhookDispatcher {
     options: WebhookDispatcherOptions = {},
   ) {
     this.opts = { ...DEFAULTS, fetch: globalThis.fetch.bind(globalThis), ...options };
+    this.poller = new Poller('webhook dispatcher', ctx.log, () => this.sendDue());
   }
 
   /** The lease covers the whole attempt, with room to record its outcome. */
@@ -151,49 +152,42 @@ export class WebhookDispatcher {
   }
 
   /** Sends every due delivery once (a few at a time), purging now and then what is past retention; returns how many were accepted. */
-  async runDue(): Promise<number> {
-    if (this.running) return this.running;
-    this.running = (async () => {
-      const now = this.ctx.clock.now().getTime();
-      if (now - this.lastPurge >= PURGE_EVERY_MS) {
-        this.lastPurge = now;
-        await webhooksRepo.purgeBefore(this.ctx.db, new Date(now - WEBHOOK_RETENTION_MS).toISOString());
-      }
-      const ids = await webhooksRepo.dueDeliveries(this.ctx.db, new Date(now).toISOString(), BATCH);
-      let delivered = 0;
-      let next = 0;
-      const worker = async () => {
-        while (next < ids.length) {
-          const id = ids[next++];
-          if (id === undefined) break;
-          try {
-            if (await this.deliver(id)) delivered++;
-          } catch (error) {
-            this.ctx.log.error({ err: error, deliveryId: id }, 'webhook delivery failed');
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, ids.length) }, worker));
-      return delivered;
-    })().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+  runDue(): Promise<number> {
+    return this.poller.run();
   }
 
   /** Polls for due deliveries every `intervalMs` until `stop()`. */
   start(intervalMs: number): void {
-    this.timer = setInterval(() => {
-      this.runDue().catch((error: unknown) => this.ctx.log.error({ err: error }, 'webhook dispatcher failed'));
-    }, intervalMs);
-    this.timer.unref();
+    this.poller.start(intervalMs);
   }
 
   /** Stops polling and waits for the round in progress. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.poller.stop();
+  }
+
+  private async sendDue(): Promise<number> {
+    const now = this.ctx.clock.now().getTime();
+    if (now - this.lastPurge >= PURGE_EVERY_MS) {
+      this.lastPurge = now;
+      await webhooksRepo.purgeBefore(this.ctx.db, new Date(now - WEBHOOK_RETENTION_MS).toISOString());
+    }
+    const ids = await webhooksRepo.dueDeliveries(this.ctx.db, new Date(now).toISOString(), BATCH);
+    let delivered = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < ids.length) {
+        const id = ids[next++];
+        if (id === undefined) break;
+        try {
+          if (await this.deliver(id)) delivered++;
+        } catch (error) {
+          this.ctx.log.error({ err: error, deliveryId: id }, 'webhook delivery failed');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, ids.length) }, worker));
+    return delivered;
   }
 
   /** Prometheus lines: deliveries by status (dead ones need an operator's look). */
