@@ -24,30 +24,45 @@ export const jobsRepo = {
    * run. A pending, running, done or failed job is left as it is.
    */
   async schedule(db: Executor, job: NewJob, now: Date): Promise<void> {
+    await jobsRepo.scheduleMany(db, [job], now);
+  },
+
+  /** `schedule` for several jobs in one statement (a booking's reminders). */
+  async scheduleMany(db: Executor, jobs: NewJob[], now: Date): Promise<void> {
+    if (jobs.length === 0) return;
     const nowIso = now.toISOString();
-    const runAt = job.runAt.toISOString();
-    const payload = JSON.stringify(job.payload);
     await db
       .insertInto('jobs')
-      .values({
-        id: randomUUID(),
-        organisation_id: job.organisationId,
-        kind: job.kind,
-        key: job.key,
-        run_at: runAt,
-        status: 'pending',
-        attempts: 0,
-        lease_until: null,
-        lease_owner: null,
-        last_error: null,
-        payload,
-        created_at: nowIso,
-        updated_at: nowIso,
-      })
+      .values(
+        jobs.map((job) => ({
+          id: randomUUID(),
+          organisation_id: job.organisationId,
+          kind: job.kind,
+          key: job.key,
+          run_at: job.runAt.toISOString(),
+          status: 'pending' as const,
+          attempts: 0,
+          lease_until: null,
+          lease_owner: null,
+          last_error: null,
+          payload: JSON.stringify(job.payload),
+          created_at: nowIso,
+          updated_at: nowIso,
+        })),
+      )
       .onConflict((oc) =>
         oc
           .column('key')
-          .doUpdateSet({ status: 'pending', run_at: runAt, attempts: 0, lease_until: null, lease_owner: null, last_error: null, payload, updated_at: nowIso })
+          .doUpdateSet((eb) => ({
+            status: 'pending',
+            run_at: eb.ref('excluded.run_at'),
+            attempts: 0,
+            lease_until: null,
+            lease_owner: null,
+            last_error: null,
+            payload: eb.ref('excluded.payload'),
+            updated_at: nowIso,
+          }))
           .where('jobs.status', '=', 'cancelled'),
       )
       .execute();

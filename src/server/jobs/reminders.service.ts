@@ -44,21 +44,14 @@ export async function scheduleReminders(
 ): Promise<void> {
   if (appointment.channel !== 'video') return;
   const times = reminderTimes(org, appointment);
-  for (const kind of REMINDER_KINDS) {
-    const runAt = times[kind];
-    if (runAt.getTime() <= now.getTime()) continue;
-    await jobsRepo.schedule(
-      trx,
-      {
-        organisationId: appointment.organisation_id,
-        kind,
-        key: reminderKey(kind, appointment.id, appointment.starts_at),
-        runAt,
-        payload: { appointmentId: appointment.id, startsAt: appointment.starts_at },
-      },
-      now,
-    );
-  }
+  const jobs = REMINDER_KINDS.filter((kind) => times[kind].getTime() > now.getTime()).map((kind) => ({
+    organisationId: appointment.organisation_id,
+    kind,
+    key: reminderKey(kind, appointment.id, appointment.starts_at),
+    runAt: times[kind],
+    payload: { appointmentId: appointment.id, startsAt: appointment.starts_at },
+  }));
+  await jobsRepo.scheduleMany(trx, jobs, now);
 }
 
 /**
