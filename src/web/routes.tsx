@@ -21,6 +21,7 @@ import { DetailsScene } from './scenes/citizen/details-scene.tsx';
 import { DoneScene } from './scenes/citizen/done-scene.tsx';
 import { AccessibilityScene, NotFoundScene, PrivacyScene } from './scenes/citizen/info-scenes.tsx';
 import { PrepareScene } from './scenes/citizen/prepare-scene.tsx';
+import { AccountScene } from './scenes/staff/account-scene.tsx';
 import { AgendaScene } from './scenes/staff/agenda-scene.tsx';
 import { AppointmentScene as StaffAppointmentScene } from './scenes/staff/appointment-scene.tsx';
 import { LoginScene as StaffLoginScene } from './scenes/staff/login-scene.tsx';
@@ -84,6 +85,7 @@ export const routes: RouteObject[] = [
               { path: 'appointments/new/taken', element: <NewTakenScene /> },
               { path: 'appointments/new/done', element: <NewDoneScene /> },
               { path: 'appointments/:id', element: <StaffAppointmentScene /> },
+              { path: 'account', element: <AccountScene /> },
             ],
           },
         ],

@@ -1,7 +1,8 @@
 /**
  * The staff bar under the header of every signed-in staff page: the staff
- * area's navigation, who is signed in and a "Sign out" button (GOV.UK
- * service navigation pattern). Links mark the current page `aria-current`.
+ * area's navigation (agenda, new appointment, "My account"), who is signed
+ * in and a "Sign out" button (GOV.UK service navigation pattern). Links mark
+ * the current page `aria-current`.
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -30,6 +31,11 @@ export function StaffBar({ staff, onSignOut }: StaffBarProps) {
           <li>
             <NavLink to="/staff/appointments/new" className="staff-bar__link">
               {t('staff.bar.newAppointment')}
+            </NavLink>
+          </li>
+          <li>
+            <NavLink to="/staff/account" className="staff-bar__link">
+              {t('staff.bar.account')}
             </NavLink>
           </li>
         </ul>

@@ -28,10 +28,15 @@ describe('agenda period', () => {
       mode: 'week',
       date: today,
       agentId: 'a1',
+      officeId: '',
     });
+    expect(readAgendaQuery(new URLSearchParams('office=o2'), today)).toMatchObject({ mode: 'day', officeId: 'o2', agentId: '' });
     expect(isLocalDate('2026-02-28')).toBe(true);
     expect(isLocalDate('2026-2-28')).toBe(false);
-    expect(agendaHref({ mode: 'day', date: today, agentId: '' }, today)).toBe('/staff');
-    expect(agendaHref({ mode: 'week', date: '2026-04-06', agentId: 'a 1' }, today)).toBe('/staff?view=week&date=2026-04-06&agent=a+1');
+    expect(agendaHref({ mode: 'day', date: today, agentId: '', officeId: '' }, today)).toBe('/staff');
+    expect(agendaHref({ mode: 'week', date: '2026-04-06', agentId: 'a 1', officeId: '' }, today)).toBe(
+      '/staff?view=week&date=2026-04-06&agent=a+1',
+    );
+    expect(agendaHref({ mode: 'day', date: today, agentId: 'a1', officeId: 'o2' }, today)).toBe('/staff?office=o2&agent=a1');
   });
 });

@@ -2,7 +2,7 @@
  * The period the agenda shows: one day, or the Monday-to-Sunday week holding
  * it (weeks start on Monday in Spain, ISO 8601). Dates are the organisation's
  * local calendar days, "YYYY-MM-DD"; the state lives in the address
- * (`?view=week&date=…&agent=…`) so reloads, links and "Back" keep it.
+ * (`?view=week&date=…&office=…&agent=…`) so reloads, links and "Back" keep it.
  */
 import { addDays } from '../../i18n/format.ts';
 
@@ -16,6 +16,8 @@ export interface AgendaQuery {
   date: string;
   /** Only this agent's appointments; '' for all. */
   agentId: string;
+  /** Only this office's appointments; '' for every office the viewer may see. */
+  officeId: string;
 }
 
 /** The days of a period, first to last. */
@@ -64,6 +66,7 @@ export function readAgendaQuery(search: URLSearchParams, today: string): AgendaQ
     mode: search.get('view') === 'week' ? 'week' : 'day',
     date: isLocalDate(date) ? date : today,
     agentId: search.get('agent') ?? '',
+    officeId: search.get('office') ?? '',
   };
 }
 
@@ -72,6 +75,7 @@ export function agendaHref(query: AgendaQuery, today: string): string {
   const params = new URLSearchParams();
   if (query.mode === 'week') params.set('view', 'week');
   if (query.date !== today) params.set('date', query.date);
+  if (query.officeId) params.set('office', query.officeId);
   if (query.agentId) params.set('agent', query.agentId);
   const text = params.toString();
   return text ? `/staff?${text}` : '/staff';

@@ -2,12 +2,13 @@
  * The agenda: the appointments of one day or one week, day by day, in the
  * organisation's time zone. Links switch between day and week and move to
  * the previous or next period; supervisors and admins can show one agent's
- * appointments only. Everything the page shows is in its address.
+ * appointments only, and whoever may see several offices one office's only.
+ * Everything the page shows is in its address.
  */
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { fetchAgenda, type AgendaAppointment, type AgentRef } from '../../api/staff-api.ts';
+import { fetchAgenda, type AgendaAppointment, type AgentRef, type OfficeRef } from '../../api/staff-api.ts';
 import { Loading } from '../../components/content.tsx';
 import { PageHeading } from '../../components/page-heading.tsx';
 import { LoadProblem } from '../../components/problem.tsx';
@@ -30,26 +31,51 @@ function formatDayMonth(date: string, language: string, withYear = false): strin
   }).format(new Date(`${date}T12:00:00Z`));
 }
 
-/** The agent filter: a select and a button (changing a select never reloads the page by itself, WCAG 3.2.2). */
-function AgentFilter({ agents, query, today }: { agents: readonly AgentRef[]; query: AgendaQuery; today: string }) {
+/** Props of {@link AgendaFilters}. */
+interface AgendaFiltersProps {
+  /** Agents to choose from; null when the viewer sees only their own appointments. */
+  agents: readonly AgentRef[] | null;
+  /** Offices to choose from; null when there is only one. */
+  offices: readonly OfficeRef[] | null;
+  query: AgendaQuery;
+  today: string;
+}
+
+/** The office and agent filters: selects and one button (changing a select never reloads the page by itself, WCAG 3.2.2). */
+function AgendaFilters({ agents, offices, query, today }: AgendaFiltersProps) {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const [agentId, setAgentId] = useState(query.agentId);
+  // An id the lists do not hold (another office's agent, say) shows as "all", as the select would.
+  const [officeId, setOfficeId] = useState(offices?.some((o) => o.id === query.officeId) ? query.officeId : '');
+  const [agentId, setAgentId] = useState(agents?.some((a) => a.id === query.agentId) ? query.agentId : '');
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void navigate(agendaHref({ ...query, agentId }, today));
+    void navigate(agendaHref({ ...query, officeId, agentId }, today));
   };
   return (
     <form className="staff-filter" onSubmit={submit} noValidate>
-      <StaffSelect
-        id="agent"
-        name="agent"
-        label={t('staff.agenda.agentFilter')}
-        value={agentId}
-        onChange={setAgentId}
-        options={[{ value: '', label: t('staff.agenda.allAgents') }, ...agents.map((a) => ({ value: a.id, label: a.displayName }))]}
-        inline
-      />
+      {offices ? (
+        <StaffSelect
+          id="office"
+          name="office"
+          label={t('staff.agenda.officeFilter')}
+          value={officeId}
+          onChange={setOfficeId}
+          options={[{ value: '', label: t('staff.agenda.allOffices') }, ...offices.map((o) => ({ value: o.id, label: o.name }))]}
+          inline
+        />
+      ) : null}
+      {agents ? (
+        <StaffSelect
+          id="agent"
+          name="agent"
+          label={t('staff.agenda.agentFilter')}
+          value={agentId}
+          onChange={setAgentId}
+          options={[{ value: '', label: t('staff.agenda.allAgents') }, ...agents.map((a) => ({ value: a.id, label: a.displayName }))]}
+          inline
+        />
+      ) : null}
       <button type="submit" className="button button--secondary button--inline">
         {t('staff.agenda.applyFilter')}
       </button>
@@ -69,9 +95,10 @@ export function AgendaScene() {
   const period = periodOf(query.mode, query.date);
   const allAgents = canSeeAllAgents(session);
   const agentId = allAgents ? query.agentId : '';
-  const key = `${period.from}/${period.to}/${agentId}/${language}`;
+  const { officeId } = query;
+  const key = `${period.from}/${period.to}/${officeId}/${agentId}/${language}`;
   const [state, retry] = useLoad(
-    async (signal) => ({ key, view: await fetchAgenda({ from: period.from, to: period.to, agentId }, signal) }),
+    async (signal) => ({ key, view: await fetchAgenda({ from: period.from, to: period.to, agentId, officeId }, signal) }),
     [key],
   );
   useStaffPageTitle(t('staff.agenda.title'));
@@ -101,9 +128,12 @@ export function AgendaScene() {
     // Weekends are shown only when something is booked on them: offices are usually closed.
     const days = period.days.filter((d) => query.mode === 'day' || weekdayIndex(d) < 5 || byDay.has(d));
     const total = view.appointments.length;
+    const offices = view.offices.length > 1 ? view.offices : null;
     body = (
       <>
-        {allAgents ? <AgentFilter key={query.agentId} agents={view.agents} query={query} today={today} /> : null}
+        {allAgents || offices ? (
+          <AgendaFilters key={`${officeId}/${agentId}`} agents={allAgents ? view.agents : null} offices={offices} query={query} today={today} />
+        ) : null}
         {query.mode === 'week' ? <p className="body">{t('staff.agenda.totalWeek', { count: total })}</p> : null}
         {days.map((day) => (
           <AgendaDay

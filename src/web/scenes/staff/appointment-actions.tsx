@@ -4,7 +4,7 @@
  * cancel it. Offering and cancelling ask for confirmation on the page first
  * (the citizen gets an email; a cancellation cannot be undone).
  */
-import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   cancelStaffAppointment,
@@ -16,6 +16,7 @@ import {
 } from '../../api/staff-api.ts';
 import { Loading } from '../../components/content.tsx';
 import { problemMessage } from '../../components/problem.tsx';
+import { StaffConfirm } from '../../components/staff-confirm.tsx';
 import { StaffSelect } from '../../components/staff-select.tsx';
 import { useLoad } from '../../hooks/use-load.ts';
 import { localDateOf } from '../../i18n/format.ts';
@@ -34,22 +35,6 @@ export interface AppointmentActionsProps {
 }
 
 type Open = 'offer' | 'cancel' | null;
-
-/** A confirmation box: its heading takes focus when it opens, and "No" puts focus back on the opener. */
-function Confirm({ id, title, children }: { id: string; title: string; children: ReactNode }) {
-  const ref = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    ref.current?.focus();
-  }, []);
-  return (
-    <div className="staff-confirm" role="group" aria-labelledby={id}>
-      <h3 id={id} ref={ref} tabIndex={-1} className="heading-s">
-        {title}
-      </h3>
-      {children}
-    </div>
-  );
-}
 
 /** Lists the agents to reassign to: the server's list when it sends one, else those of that day's agenda. */
 function useAgents(detail: AppointmentDetail, timeZone: string, enabled: boolean) {
@@ -116,7 +101,7 @@ export function AppointmentActions({ detail, csrfToken, timeZone, onDone, onErro
           <h3 className="heading-s">{t('staff.actions.offer.heading')}</h3>
           <p className="body">{t('staff.actions.offer.intro')}</p>
           {open === 'offer' ? (
-            <Confirm id="offer-confirm" title={t('staff.actions.offer.confirmTitle')}>
+            <StaffConfirm id="offer-confirm" title={t('staff.actions.offer.confirmTitle')}>
               <p className="body">{t('staff.actions.offer.confirmText', { email: appointment.citizen.email })}</p>
               <div className="button-group">
                 <button
@@ -131,7 +116,7 @@ export function AppointmentActions({ detail, csrfToken, timeZone, onDone, onErro
                   {t('staff.actions.goBack')}
                 </button>
               </div>
-            </Confirm>
+            </StaffConfirm>
           ) : (
             <button ref={offerButton} type="button" className="button button--secondary" onClick={() => setOpen('offer')}>
               {t('staff.actions.offer.button')}
@@ -194,7 +179,7 @@ export function AppointmentActions({ detail, csrfToken, timeZone, onDone, onErro
         <div className="staff-action">
           <h3 className="heading-s">{t('staff.actions.cancel.heading')}</h3>
           {open === 'cancel' ? (
-            <Confirm id="cancel-confirm" title={t('staff.actions.cancel.confirmTitle')}>
+            <StaffConfirm id="cancel-confirm" title={t('staff.actions.cancel.confirmTitle')}>
               <p className="body">{t('staff.actions.cancel.confirmText')}</p>
               <div className="button-group">
                 <button
@@ -209,7 +194,7 @@ export function AppointmentActions({ detail, csrfToken, timeZone, onDone, onErro
                   {t('staff.actions.cancel.keep')}
                 </button>
               </div>
-            </Confirm>
+            </StaffConfirm>
           ) : (
             <button ref={cancelButton} type="button" className="button button--warning" onClick={() => setOpen('cancel')}>
               {t('staff.actions.cancel.button')}

@@ -4,7 +4,7 @@
  * action the page reloads the appointment and says what happened in a
  * banner that takes focus.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useParams } from 'react-router';
 import { isLanguage } from '../../../shared/limits.ts';
@@ -14,6 +14,7 @@ import { Loading, SummaryList } from '../../components/content.tsx';
 import { ErrorSummary, type SummaryError } from '../../components/error-summary.tsx';
 import { PageHeading } from '../../components/page-heading.tsx';
 import { LoadProblem } from '../../components/problem.tsx';
+import { StaffSuccessBanner } from '../../components/staff-banner.tsx';
 import { useLanguage } from '../../hooks/use-language.ts';
 import { useLoad } from '../../hooks/use-load.ts';
 import { useOrganisation } from '../../hooks/use-organisation.ts';
@@ -31,23 +32,6 @@ function backTarget(state: unknown): string {
     if (typeof from === 'string' && from.startsWith('/staff')) return from;
   }
   return '/staff';
-}
-
-/** A success message that takes focus so it is read out (GOV.UK notification banner). */
-function SuccessBanner({ message }: { message: string }) {
-  const { t } = useTranslation();
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    ref.current?.focus();
-  }, [message]);
-  return (
-    <div ref={ref} className="staff-banner" role="alert" tabIndex={-1} aria-labelledby="banner-title">
-      <h2 id="banner-title" className="staff-banner__title">
-        {t('staff.detail.successTitle')}
-      </h2>
-      <p className="staff-banner__text">{message}</p>
-    </div>
-  );
 }
 
 function useRows(appointment: StaffAppointment, timeZone: string) {
@@ -132,7 +116,7 @@ export function AppointmentScene() {
   return (
     <>
       <BackLink to={backTarget(location.state)} />
-      {notice ? <SuccessBanner message={notice} /> : null}
+      {notice ? <StaffSuccessBanner message={notice} /> : null}
       <ErrorSummary errors={problems} focusKey={submits} />
       <PageHeading caption={t('staff.detail.caption', { reference: appointment.reference })}>
         {fullName(appointment.citizen, t)}

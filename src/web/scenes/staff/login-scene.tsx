@@ -2,23 +2,25 @@
  * Staff sign-in. First the email address and password; when the account has
  * an authenticator app the server answers `totp_required` and a second step
  * asks for its 6-digit code, then sends all three again. Wrong answers say
- * how many attempts remain; a locked account says until when.
+ * how many attempts remain; a locked account says until when. When the
+ * organisation has an identity provider, a link signs in through it instead;
+ * its failures come back here as `?error=oidc_failed` or `oidc_no_account`.
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
-import { signIn } from '../../api/staff-api.ts';
+import { fetchOidcAvailability, oidcStartHref, signIn } from '../../api/staff-api.ts';
 import { InsetText } from '../../components/content.tsx';
 import { ErrorSummary, type SummaryError } from '../../components/error-summary.tsx';
 import { focusPageHeadingSoon, PageHeading } from '../../components/page-heading.tsx';
 import { problemMessage } from '../../components/problem.tsx';
 import { TextField } from '../../components/text-field.tsx';
 import { useLanguage } from '../../hooks/use-language.ts';
+import { useLoad } from '../../hooks/use-load.ts';
 import { useOrganisation } from '../../hooks/use-organisation.ts';
 import { formatInstantDate, formatInstantTime } from '../../i18n/format.ts';
-import type { SignedOutState } from './staff-area.tsx';
-import { safeNext, useStaffArea, useStaffPageTitle } from './staff-session.ts';
+import { safeNext, useStaffArea, useStaffPageTitle, type SignedOutState } from './staff-session.ts';
 
 type Step = 'password' | 'code';
 type Field = 'email' | 'password' | 'totp';
@@ -27,7 +29,12 @@ type FieldErrors = Partial<Record<Field, string>>;
 const CODE = /^\d{6}$/;
 
 function isSignedOutState(value: unknown): value is SignedOutState {
-  return typeof value === 'object' && value !== null && 'signedOut' in value;
+  return typeof value === 'object' && value !== null && 'signedOut' in value && value.signedOut === true;
+}
+
+/** How many sessions "Sign out on every device" ended, or null after an ordinary sign-out. */
+function endedSessions(state: SignedOutState): number | null {
+  return typeof state.endedSessions === 'number' ? state.endedSessions : null;
 }
 
 /** The sign-in page. */
@@ -47,10 +54,14 @@ export function LoginScene() {
   const [general, setGeneral] = useState<string | null>(null);
   const [submits, setSubmits] = useState(0);
   const [sending, setSending] = useState(false);
-  const hasErrors = general !== null || Object.keys(fieldErrors).length > 0;
+  // The identity provider's failure, as the server's callback reported it; gone once the person tries again.
+  const [oidcError, setOidcError] = useState(() => search.get('error'));
+  const [oidc] = useLoad((signal) => fetchOidcAvailability(signal), []);
+  const oidcEnabled = oidc.status === 'ready' && oidc.data.enabled;
+  const hasErrors = general !== null || oidcError !== null || Object.keys(fieldErrors).length > 0;
   useStaffPageTitle(step === 'code' ? t('staff.login.codeTitle') : t('staff.login.title'), hasErrors);
   const next = safeNext(search.get('next'));
-  const signedOut = isSignedOutState(location.state) && !hasErrors;
+  const signedOut = isSignedOutState(location.state) && !hasErrors ? location.state : null;
   const firstStep = useRef(true);
 
   // Each step is a page of its own: move focus to its heading, as after a navigation.
@@ -66,6 +77,7 @@ export function LoginScene() {
   if (session) return <Navigate to={next} replace />;
 
   const fail = (errors: FieldErrors, message: string | null = null) => {
+    setOidcError(null);
     setFieldErrors(errors);
     setGeneral(message);
     setSubmits((n) => n + 1);
@@ -74,6 +86,7 @@ export function LoginScene() {
   const explain = (error: unknown) => {
     if (error instanceof ApiError && error.id === 'totp_required') {
       setStep('code');
+      setOidcError(null);
       setFieldErrors({});
       setGeneral(null);
       return;
@@ -138,6 +151,9 @@ export function LoginScene() {
   };
 
   const summary: SummaryError[] = [
+    // Any other id the callback might report is still a sign-in that the identity provider could not complete.
+    ...(oidcError === 'oidc_no_account' ? [{ message: t('staff.login.errors.oidcNoAccount') }] : []),
+    ...(oidcError !== null && oidcError !== 'oidc_no_account' ? [{ message: t('staff.login.errors.oidcFailed') }] : []),
     ...(general ? [{ message: general }] : []),
     ...(['email', 'password', 'totp'] as const).flatMap((field) => {
       const message = fieldErrors[field];
@@ -150,7 +166,11 @@ export function LoginScene() {
       <ErrorSummary errors={summary} focusKey={submits} />
       {signedOut ? (
         <div className="staff-notice" role="status">
-          <p className="body">{t('staff.login.signedOut')}</p>
+          <p className="body">
+            {endedSessions(signedOut) === null
+              ? t('staff.login.signedOut')
+              : t('staff.login.signedOutEverywhere', { count: endedSessions(signedOut) })}
+          </p>
         </div>
       ) : null}
       {step === 'password' ? (
@@ -185,6 +205,15 @@ export function LoginScene() {
               {t('staff.login.submit')}
             </button>
           </form>
+          {oidcEnabled ? (
+            <div>
+              <p className="body">{t('staff.login.oidcIntro')}</p>
+              {/* A full page load, not a route: the server answers with a redirect to the identity provider. */}
+              <a href={oidcStartHref()} className="button button--secondary">
+                {t('staff.login.oidc')}
+              </a>
+            </div>
+          ) : null}
           <InsetText>
             <p className="body">{t('staff.login.help')}</p>
           </InsetText>

@@ -7,16 +7,17 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../api/client.ts';
-import { fetchMe, setUnauthenticatedListener, signOut as endSession, type StaffSession } from '../../api/staff-api.ts';
+import {
+  fetchMe,
+  revokeAllSessions,
+  setUnauthenticatedListener,
+  signOut as endSession,
+  type StaffSession,
+} from '../../api/staff-api.ts';
 import { Loading } from '../../components/content.tsx';
 import { LoadProblem } from '../../components/problem.tsx';
 import { StaffBar } from '../../components/staff-bar.tsx';
-import { StaffAreaContext, useStaffArea, type StaffArea } from './staff-session.ts';
-
-/** Router state of the sign-in page after signing out, to confirm it. */
-export interface SignedOutState {
-  signedOut: true;
-}
+import { StaffAreaContext, useStaffArea, type SignedOutState, type StaffArea } from './staff-session.ts';
 
 function loginPath(next: string): string {
   return `/staff/login?next=${encodeURIComponent(next)}`;
@@ -27,7 +28,7 @@ export function StaffAreaLayout() {
   const navigate = useNavigate();
   const location = useLocation();
   const [session, setSessionState] = useState<StaffSession | null>(null);
-  const [signedOut, setSignedOut] = useState(false);
+  const [signedOut, setSignedOut] = useState<SignedOutState | null>(null);
   const [checking, setChecking] = useState(true);
   const [problem, setProblem] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
@@ -61,7 +62,7 @@ export function StaffAreaLayout() {
   );
 
   const setSession = useCallback((next: StaffSession) => {
-    setSignedOut(false);
+    setSignedOut(null);
     setSessionState(next);
   }, []);
   const signOut = useCallback(async () => {
@@ -73,10 +74,20 @@ export function StaffAreaLayout() {
       }
     }
     // <RequireStaff> then sends the person to the sign-in page, saying they signed out.
-    setSignedOut(true);
+    setSignedOut({ signedOut: true });
     setSessionState(null);
   }, [session]);
-  const area = useMemo<StaffArea>(() => ({ session, signedOut, setSession, signOut }), [session, signedOut, setSession, signOut]);
+  const signOutEverywhere = useCallback(async () => {
+    if (!session) return;
+    // Failures (offline, say) reach the page, which says so: the person must know the other devices are still signed in.
+    const { ended } = await revokeAllSessions(session.csrfToken);
+    setSignedOut({ signedOut: true, endedSessions: ended });
+    setSessionState(null);
+  }, [session]);
+  const area = useMemo<StaffArea>(
+    () => ({ session, signedOut, setSession, signOut, signOutEverywhere }),
+    [session, signedOut, setSession, signOut, signOutEverywhere],
+  );
 
   if (checking) return <Loading />;
   if (problem) {
@@ -104,10 +115,7 @@ export function StaffAreaLayout() {
 export function RequireStaff() {
   const { session, signedOut, signOut } = useStaffArea();
   const location = useLocation();
-  if (!session && signedOut) {
-    const state: SignedOutState = { signedOut: true };
-    return <Navigate to="/staff/login" replace state={state} />;
-  }
+  if (!session && signedOut) return <Navigate to="/staff/login" replace state={signedOut} />;
   if (!session) return <Navigate to={loginPath(`${location.pathname}${location.search}`)} replace />;
   return (
     <>

@@ -8,15 +8,24 @@ import { useTranslation } from 'react-i18next';
 import type { StaffSession } from '../../api/staff-api.ts';
 import { useOrganisation } from '../../hooks/use-organisation.ts';
 
+/** Router state of the sign-in page after signing out on purpose, to confirm it. */
+export interface SignedOutState {
+  signedOut: true;
+  /** Set after "Sign out on every device": how many sessions the server ended. */
+  endedSessions?: number;
+}
+
 /** What the staff pages receive from the staff area. */
 export interface StaffArea {
   session: StaffSession | null;
-  /** True right after "Sign out", until the next sign-in. */
-  signedOut: boolean;
-  /** Stores the session after signing in. */
+  /** Set right after "Sign out" (here or everywhere), until the next sign-in. */
+  signedOut: SignedOutState | null;
+  /** Stores the session after signing in, or again after the account changed. */
   setSession: (session: StaffSession) => void;
   /** Ends the session on the server; the signed-in pages then give way to the sign-in page. */
   signOut: () => Promise<void>;
+  /** Ends every session of this person, this one included; throws when the server could not do it. */
+  signOutEverywhere: () => Promise<void>;
 }
 
 /** Context holding the staff area's state (provided by `StaffAreaLayout`). */
