@@ -8,6 +8,9 @@ export const LIMITS = {
   passwordMaxAttempts: 5,
   /** Granularity of agent occupancy, minutes. Durations and buffers are multiples of it. */
   busyUnitMinutes: 5,
+  /** Staff passwords: long enough to resist guessing, short enough to hash. */
+  staffPasswordMin: 12,
+  staffPasswordMax: 200,
   /** Widest availability window a client may ask for, days. */
   availabilityMaxDays: 62,
 } as const;

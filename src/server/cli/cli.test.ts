@@ -77,6 +77,17 @@ describe('the finestreta operator CLI', () => {
     expect(plain.stderr).toContain('https');
   });
 
+  it('adds offices; a new member of staff then names theirs', async () => {
+    expect(run(['office', 'create', '--name', 'Oficina del Centre']).status).toBe(0);
+    expect(run(['office', 'create', '--name', 'Oficina del Centre']).status).toBe(2);
+    const res = run(['user', 'create', '--role', 'agent', '--email', 'centre@ajuntament.cat', '--office', 'Oficina del Centre'], 'a long enough password');
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain('in office "Oficina del Centre"');
+    // With two offices and none named, nobody guesses: the account joins none and says so.
+    const none = run(['user', 'create', '--role', 'agent', '--email', 'nowhere@ajuntament.cat'], 'a long enough password');
+    expect(none.stdout).toContain('in no office yet');
+  });
+
   it('explains mistakes with exit code 2 and no stack trace', () => {
     const dup = run(['user', 'create', '--role', 'agent', '--email', 'cap@ajuntament.cat'], 'another long password');
     expect(dup.status).toBe(2);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
 import { closeContext, createContext } from '../bootstrap.ts';
@@ -19,6 +20,8 @@ Commands:
   user create --role <agent|supervisor|admin> --email <email> [--name <display name>] [--office <name|id>] [--org <slug>]
                                              create a staff account; the password is read from stdin;
                                              it joins the given office, or the organisation's only one
+  office create --name <name> [--org <slug>]
+                                             add an office (staff then join it with user create --office)
   oidc set --issuer <https url> --client-id <id> [--org <slug>]
                                              staff sign in through this OpenID Connect provider;
                                              the client secret is read from stdin
@@ -80,7 +83,7 @@ async function run(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const known = ['migrate', 'api-key create', 'user create', 'oidc set'];
+  const known = ['migrate', 'api-key create', 'user create', 'oidc set', 'office create'];
   if (!known.includes(command)) throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
 
   const ctx = await createContext(loadConfig(), { migrate: command !== 'migrate' });
@@ -96,6 +99,15 @@ async function run(argv: string[]): Promise<void> {
       const orgId = await organisationId(ctx, values.org);
       const { id, key } = await createApiKey(ctx.db, orgId, values.name, scopes, new Date());
       process.stdout.write(`API key "${values.name}" created (id ${id}, scopes ${scopes.join(', ')}). It is shown only now:\n${key}\n`);
+    } else if (command === 'office create') {
+      const name = values.name?.trim();
+      if (!name) throw new CliError('office create needs --name <name>.');
+      const orgId = await organisationId(ctx, values.org);
+      const existing = await ctx.db.selectFrom('offices').select('id').where('organisation_id', '=', orgId).where('name', '=', name).executeTakeFirst();
+      if (existing) throw new CliError(`An office named "${name}" already exists.`);
+      const id = randomUUID();
+      await ctx.db.insertInto('offices').values({ id, organisation_id: orgId, name, created_at: new Date().toISOString() }).execute();
+      process.stdout.write(`Office "${name}" created (id ${id}).\n`);
     } else if (command === 'oidc set') {
       if (!values.issuer || !values['client-id']) throw new CliError('oidc set needs --issuer <url> and --client-id <id>.');
       const orgId = await organisationId(ctx, values.org);

@@ -28,6 +28,7 @@ function present(p: StaffPrincipal) {
       displayName: p.staff.display_name,
       role: p.staff.role,
       totpEnabled: p.staff.totp_enabled === 1,
+      hasPassword: p.staff.password_hash !== null,
       sessionMethod: p.session.method,
     },
   };

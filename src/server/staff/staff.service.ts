@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { LIMITS } from '../../shared/limits.ts';
 import type { Db } from '../db/database.ts';
 import type { Staff } from '../db/schema.ts';
 import { hashPassword, randomToken } from '../security/secrets.ts';
@@ -13,7 +14,7 @@ export const newStaffInput = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email()),
   role: z.enum(STAFF_ROLES),
   displayName: z.string().trim().min(1).max(120),
-  password: z.string().min(12, 'password_too_short').max(200),
+  password: z.string().min(LIMITS.staffPasswordMin, 'password_too_short').max(LIMITS.staffPasswordMax),
 });
 
 /** A random password for a generated account (printed once, never stored in plaintext). */

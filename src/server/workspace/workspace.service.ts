@@ -56,10 +56,12 @@ export async function agenda(
   let ids = agents.map((a) => a.id);
   if (visible) ids = [...new Set([...ids, ...visible])];
   const offices = (await workspaceRepo.offices(ctx.db, org.id, viewer.role === 'admin' ? undefined : viewer.id)).map((o) => ({ id: o.id, name: o.name }));
+  let shown = agents;
   if (q.officeId) {
     // Another office's id (or one outside the organisation) shows nothing rather than telling it exists.
     const inOffice = offices.some((o) => o.id === q.officeId) ? await workspaceRepo.officeStaff(ctx.db, q.officeId) : [];
     ids = ids.filter((id) => inOffice.includes(id));
+    shown = agents.filter((a) => inOffice.includes(a.id));
   }
   if (q.agentId) ids = ids.includes(q.agentId) ? [q.agentId] : [];
   const clock = new ZoneClock(org.time_zone, q.from, q.to);
@@ -70,7 +72,7 @@ export async function agenda(
     new Date(clock.localToMs(addDays(q.to, 1), '00:00')).toISOString(),
     ids,
   );
-  return { timeZone: org.time_zone, offices, agents, appointments: rows.map((r) => present(r, lang)) };
+  return { timeZone: org.time_zone, offices, agents: shown, appointments: rows.map((r) => present(r, lang)) };
 }
 
 /** One appointment the viewer may see, or 404 (also for another office's or organisation's). */

@@ -85,6 +85,7 @@ describe.each(DIALECTS)('staff workspace (%s)', (dialect) => {
     const barri = adminView.offices.find((o: { name: string }) => o.name === 'Oficina del barri').id as string;
     const byOffice = await as('admin', 'GET', `${q}&officeId=${barri}`);
     expect(byOffice.json().data.appointments.map((a: { agent: { id: string } }) => a.agent.id)).toEqual([otherOfficeAgent]);
+    expect(byOffice.json().data.agents.map((a: { id: string }) => a.id)).toEqual([otherOfficeAgent]);
     // An agent asking for another office's agenda sees nothing, and only their own office is offered.
     const peek = (await as('agent', 'GET', `${q}&officeId=${barri}`)).json().data;
     expect(peek.appointments).toEqual([]);
