@@ -2,7 +2,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate, useParams } from 'react-router';
-import { normaliseIdNumber } from '../../../shared/id-document.ts';
 import { LANGUAGES, LIMITS } from '../../../shared/limits.ts';
 import { BackLink } from '../../components/back-link.tsx';
 import { ErrorSummary } from '../../components/error-summary.tsx';
@@ -11,26 +10,17 @@ import { useLanguage } from '../../hooks/use-language.ts';
 import { useOrganisation } from '../../hooks/use-organisation.ts';
 import { usePageTitle } from '../../hooks/use-page-title.ts';
 import { emptyDetails, useBooking, type DetailsAnswers } from './booking-state.ts';
-import { DETAILS_FIELDS, INTERPRETER_LANGUAGE_MAX, validateDetails, type DetailsErrors } from './details-validation.ts';
+import {
+  cleanDetails,
+  DETAILS_FIELDS,
+  isDetailsLocationState,
+  MAX_BY_FIELD,
+  validateDetails,
+  type DetailsErrors,
+} from './details-validation.ts';
+
+export type { DetailsLocationState } from './details-validation.ts';
 import { CitizenDetailsFields } from '../../components/citizen-details-fields.tsx';
-
-const MAX_BY_FIELD: Record<string, number> = {
-  name: LIMITS.nameMax,
-  surnames: LIMITS.surnamesMax,
-  email: LIMITS.emailMax,
-  phone: LIMITS.phoneMax,
-  interpreterLanguage: INTERPRETER_LANGUAGE_MAX,
-  otherNeeds: LIMITS.otherNeedsMax,
-};
-
-/** Router state with which "check your answers" hands back the server's field errors. */
-export interface DetailsLocationState {
-  serverErrors: DetailsErrors;
-}
-
-function isDetailsLocationState(value: unknown): value is DetailsLocationState {
-  return typeof value === 'object' && value !== null && 'serverErrors' in value;
-}
 
 /** The details page. */
 export function DetailsScene() {
@@ -56,7 +46,7 @@ export function DetailsScene() {
     const code = errors[field as keyof DetailsErrors];
     if (!code) return undefined;
     const key = `details.errors.${field}.${code}`;
-    return i18n.exists(key) ? t(key, { max: MAX_BY_FIELD[field] ?? 0 }) : t('details.errors.invalid');
+    return i18n.exists(key) ? t(key, { max: MAX_BY_FIELD[field as keyof DetailsErrors] ?? 0 }) : t('details.errors.invalid');
   };
   const set = <K extends keyof DetailsAnswers>(field: K, value: DetailsAnswers[K]) => {
     setForm((previous) => ({ ...previous, [field]: value }));
@@ -70,17 +60,7 @@ export function DetailsScene() {
       setSubmits((n) => n + 1);
       return;
     }
-    const cleaned: DetailsAnswers = {
-      ...form,
-      name: form.name.trim(),
-      surnames: form.surnames.trim(),
-      idNumber: normaliseIdNumber(form.idNumber),
-      email: form.email.trim(),
-      phone: form.phone.trim(),
-      interpreterLanguage: form.needsInterpreter ? form.interpreterLanguage.trim() : '',
-      otherNeeds: form.hasOtherNeeds ? form.otherNeeds.trim() : '',
-    };
-    updateBooking({ details: cleaned });
+    updateBooking({ details: cleanDetails(form) });
     void navigate(`${base}/check`);
   };
 

@@ -104,3 +104,37 @@ export function readIssues(details: Record<string, unknown>): ValidationIssue[] 
     return typeof p === 'string' && typeof code === 'string' ? [{ path: p, code }] : [];
   });
 }
+
+/** The longest value each field takes, for "at most {max} characters" messages. */
+export const MAX_BY_FIELD: Partial<Record<DetailsField, number>> = {
+  name: LIMITS.nameMax,
+  surnames: LIMITS.surnamesMax,
+  email: LIMITS.emailMax,
+  phone: LIMITS.phoneMax,
+  interpreterLanguage: INTERPRETER_LANGUAGE_MAX,
+  otherNeeds: LIMITS.otherNeedsMax,
+};
+
+/** Router state with which a "check your answers" page hands the server's field errors back to the details page. */
+export interface DetailsLocationState {
+  serverErrors: DetailsErrors;
+}
+
+/** True when router state carries the server's field errors. */
+export function isDetailsLocationState(value: unknown): value is DetailsLocationState {
+  return typeof value === 'object' && value !== null && 'serverErrors' in value;
+}
+
+/** The answers as they are kept: trimmed, the ID number normalised, and the optional needs emptied when unticked. */
+export function cleanDetails(form: DetailsAnswers): DetailsAnswers {
+  return {
+    ...form,
+    name: form.name.trim(),
+    surnames: form.surnames.trim(),
+    idNumber: normaliseIdNumber(form.idNumber),
+    email: form.email.trim(),
+    phone: form.phone.trim(),
+    interpreterLanguage: form.needsInterpreter ? form.interpreterLanguage.trim() : '',
+    otherNeeds: form.hasOtherNeeds ? form.otherNeeds.trim() : '',
+  };
+}

@@ -7,7 +7,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router';
-import { normaliseIdNumber } from '../../../../shared/id-document.ts';
 import { LANGUAGES, LIMITS } from '../../../../shared/limits.ts';
 import { BackLink } from '../../../components/back-link.tsx';
 import { ErrorSummary } from '../../../components/error-summary.tsx';
@@ -15,28 +14,20 @@ import { PageHeading } from '../../../components/page-heading.tsx';
 import { useLanguage } from '../../../hooks/use-language.ts';
 import { useOrganisation } from '../../../hooks/use-organisation.ts';
 import { emptyDetails, type DetailsAnswers } from '../../citizen/booking-state.ts';
-import { DETAILS_FIELDS, INTERPRETER_LANGUAGE_MAX, validateDetails, type DetailsErrors } from '../../citizen/details-validation.ts';
+import {
+  cleanDetails,
+  DETAILS_FIELDS,
+  isDetailsLocationState,
+  MAX_BY_FIELD,
+  validateDetails,
+  type DetailsErrors,
+} from '../../citizen/details-validation.ts';
+
+/** Router state with which the check page hands back the server's field errors. */
+export type { DetailsLocationState as StaffDetailsLocationState } from '../../citizen/details-validation.ts';
 import { useStaffPageTitle } from '../staff-session.ts';
 import { NEW_BASE, useStaffBooking } from './new-booking-state.ts';
 import { CitizenDetailsFields } from '../../../components/citizen-details-fields.tsx';
-
-const MAX_BY_FIELD: Record<string, number> = {
-  name: LIMITS.nameMax,
-  surnames: LIMITS.surnamesMax,
-  email: LIMITS.emailMax,
-  phone: LIMITS.phoneMax,
-  interpreterLanguage: INTERPRETER_LANGUAGE_MAX,
-  otherNeeds: LIMITS.otherNeedsMax,
-};
-
-/** Router state with which the check page hands back the server's field errors. */
-export interface StaffDetailsLocationState {
-  serverErrors: DetailsErrors;
-}
-
-function isServerErrors(value: unknown): value is StaffDetailsLocationState {
-  return typeof value === 'object' && value !== null && 'serverErrors' in value;
-}
 
 /** The citizen's details page. */
 export function NewDetailsScene() {
@@ -47,7 +38,7 @@ export function NewDetailsScene() {
   const organisation = useOrganisation();
   const [booking, updateBooking] = useStaffBooking();
   const [form, setForm] = useState<DetailsAnswers>(() => booking.details ?? emptyDetails(uiLanguage));
-  const [errors, setErrors] = useState<DetailsErrors>(() => (isServerErrors(location.state) ? location.state.serverErrors : {}));
+  const [errors, setErrors] = useState<DetailsErrors>(() => (isDetailsLocationState(location.state) ? location.state.serverErrors : {}));
   const [submits, setSubmits] = useState(0);
   useStaffPageTitle(t('staff.citizen.title'), Object.keys(errors).length > 0);
 
@@ -72,18 +63,7 @@ export function NewDetailsScene() {
       setSubmits((n) => n + 1);
       return;
     }
-    updateBooking({
-      details: {
-        ...form,
-        name: form.name.trim(),
-        surnames: form.surnames.trim(),
-        idNumber: normaliseIdNumber(form.idNumber),
-        email: form.email.trim(),
-        phone: form.phone.trim(),
-        interpreterLanguage: form.needsInterpreter ? form.interpreterLanguage.trim() : '',
-        otherNeeds: form.hasOtherNeeds ? form.otherNeeds.trim() : '',
-      },
-    });
+    updateBooking({ details: cleanDetails(form) });
     void navigate(`${NEW_BASE}/check`);
   };
 
