@@ -14,6 +14,10 @@ import { oidcRoutes } from './staff/oidc.routes.ts';
 import { workspaceRoutes } from './workspace/workspace.routes.ts';
 import { integrationRoutes } from './integration/integration.routes.ts';
 import './integration/integration.listeners.ts';
+import './documents/documents.listeners.ts';
+import { documentsRoutes } from './documents/documents.routes.ts';
+import { uploadRoutes } from './documents/uploads.routes.ts';
+import { DocumentWorker } from './documents/document-worker.ts';
 import { AppError } from './http/errors.ts';
 import { installErrorHandler, sendError } from './http/error-handler.ts';
 import { loggerOptions } from './http/logging.ts';
@@ -37,6 +41,8 @@ export interface App {
   jobs: JobRunner;
   /** Sends webhook deliveries; `main` starts it, tests call `runDue()`. */
   webhooks: WebhookDispatcher;
+  /** Scans, shreds and expires documents; `main` starts it, tests call `runDue()`. */
+  documents: DocumentWorker;
   tenants: TenantResolver;
   /** Every route registered, for the authorisation tests that must cover them all. */
   routes: { method: string; url: string }[];
@@ -71,6 +77,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   const mailer = new MailDispatcher(ctx);
   const jobs = new JobRunner(ctx, reminderHandlers(mailer));
   const webhooks = new WebhookDispatcher(ctx);
+  const documents = new DocumentWorker(ctx);
 
   opsRoutes(http, ctx, [() => webhooks.metrics()]);
   await http.register(catalogueRoutes, { ctx });
@@ -80,11 +87,13 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   await http.register(oidcRoutes, { ctx });
   await http.register(workspaceRoutes, { ctx, mailer });
   await http.register(integrationRoutes, { ctx, mailer });
+  await http.register(documentsRoutes, { ctx, mailer });
+  await http.register(uploadRoutes, { ctx });
   if (ctx.config.env !== 'production' && ctx.mail.kind === 'outbox') {
     await http.register(devMailRoutes, { outboxDir: path.join(ctx.config.dataDir, 'outbox') });
   }
   installWebApp(http);
-  return { http, mailer, jobs, webhooks, tenants, routes };
+  return { http, mailer, jobs, webhooks, documents, tenants, routes };
 }
 
 /** Serves the built web app, with index.html for every client-side route. */

@@ -7,11 +7,14 @@ import { createMailTransport } from './adapters/mail/create-mail-transport.ts';
 import type { MailTransport } from './adapters/mail/mail.transport.ts';
 import { loadOrCreateSecret } from './security/local-secrets.ts';
 import { loadMasterKey } from './security/master-key.ts';
+import { localBlobStore } from './adapters/storage/local-blob-store.ts';
+import { clamdScanner } from './adapters/scanner/clamd-scanner.ts';
+import type { MalwareScanner } from './adapters/scanner/scanner.ts';
 
 /** Opens the database, applies migrations (unless told not to) and wires the adapters chosen by configuration. */
 export async function createContext(
   config: Config,
-  overrides: { clock?: Clock; mail?: MailTransport; migrate?: boolean } = {},
+  overrides: { clock?: Clock; mail?: MailTransport; migrate?: boolean; scanner?: MalwareScanner | null } = {},
 ): Promise<AppContext> {
   const log = pino({ level: config.logLevel });
   const { db, dialect } = openDatabase(config.database);
@@ -20,7 +23,10 @@ export async function createContext(
     overrides.mail ?? createMailTransport({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox') });
   const captchaKey = config.captcha.hmacKey ?? loadOrCreateSecret(config.dataDir, 'captcha-hmac.key').value;
   const masterKey = loadMasterKey(config.masterKey, config.dataDir, log);
-  return { config, db, dialect, clock: overrides.clock ?? systemClock, mail, log, captchaKey, masterKey };
+  const blobs = localBlobStore(config.documents.storageDir, masterKey);
+  const { clamdUrl, clamdMaxBytes } = config.documents;
+  const scanner = overrides.scanner !== undefined ? overrides.scanner : clamdUrl ? clamdScanner(clamdUrl, { maxBytes: clamdMaxBytes }) : null;
+  return { config, db, dialect, clock: overrides.clock ?? systemClock, mail, log, captchaKey, masterKey, blobs, scanner };
 }
 
 /** Closes what `createContext` opened. */

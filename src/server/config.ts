@@ -43,6 +43,16 @@ const envSchema = z.object({
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')
     .optional(),
   JOBS_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  STORAGE_DIR: z.string().min(1).optional(),
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(2 ** 40).default(4 * 1024 ** 3),
+  UPLOAD_EXPIRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+  DOCUMENT_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  CLAMD_URL: z
+    .string()
+    .regex(/^(tcp:\/\/[^:/]+:\d+|unix:\/\/\/.+)$/, 'must be tcp://host:port or unix:///path/to/socket')
+    .optional(),
+  // libclamav's ceiling is INT_MAX - 2 bytes.
+  CLAMD_MAX_BYTES: z.coerce.number().int().min(1).max(2 ** 31 - 3).default(2 ** 31 - 3),
 });
 
 /** Validated, typed configuration. */
@@ -76,6 +86,20 @@ export type Config = {
   jobsPollSeconds: number;
   /** Base64 master key wrapping secrets at rest; generated into DATA_DIR when absent (development). */
   masterKey: string | undefined;
+  documents: {
+    /** Folder of the encrypted blob store (a shared volume when several nodes run). */
+    storageDir: string;
+    /** Largest file accepted anywhere, bytes (a required document's own limit may be lower). */
+    maxBytes: number;
+    /** An unfinished upload is discarded this long after it started, hours. */
+    uploadExpiryHours: number;
+    /** Documents are crypto-shredded this many days after the appointment is closed. */
+    retentionDays: number;
+    /** clamd address (`tcp://host:port` or `unix:///path`); no scan when absent. */
+    clamdUrl: string | undefined;
+    /** Files larger than this are reported "not scanned", never clean (clamd cannot scan 2 GiB or more). */
+    clamdMaxBytes: number;
+  };
 };
 
 /** A configuration error listing every bad variable at once. */
@@ -131,5 +155,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     masterKey: e.MASTER_KEY,
     jobsPollSeconds: e.JOBS_POLL_SECONDS,
+    documents: {
+      storageDir: path.resolve(e.STORAGE_DIR ?? path.join(dataDir, 'storage')),
+      maxBytes: e.UPLOAD_MAX_BYTES,
+      uploadExpiryHours: e.UPLOAD_EXPIRY_HOURS,
+      retentionDays: e.DOCUMENT_RETENTION_DAYS,
+      clamdUrl: e.CLAMD_URL,
+      clamdMaxBytes: e.CLAMD_MAX_BYTES,
+    },
   };
 }

@@ -2,6 +2,8 @@ import type { Config } from './config.ts';
 import type { Db, Dialect } from './db/database.ts';
 import type { MailTransport } from './adapters/mail/mail.transport.ts';
 import type { Logger } from 'pino';
+import type { BlobStore } from './adapters/storage/blob-store.ts';
+import type { MalwareScanner } from './adapters/scanner/scanner.ts';
 
 /** The source of "now"; tests inject a fixed or movable clock. Server time is the only time. */
 export interface Clock {
@@ -23,4 +25,8 @@ export interface AppContext {
   captchaKey: string;
   /** Key wrapping secrets at rest (AES-256-GCM). */
   masterKey: Buffer;
+  /** Encrypted storage of citizen documents (and, later, recordings). */
+  blobs: BlobStore;
+  /** Malware scanner (clamd), or null when none is configured: documents are then "not scanned". */
+  scanner: MalwareScanner | null;
 }

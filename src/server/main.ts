@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   void app.mailer.runDue();
   app.webhooks.start(10_000);
   app.jobs.start(config.jobsPollSeconds * 1000);
+  app.documents.start(5_000);
 
   const lines = [
     '',
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     ctx.log.info({ signal }, 'shutting down');
     stopHousekeeping();
     await app.jobs.stop();
+    await app.documents.stop();
     await app.mailer.stop();
     await app.webhooks.stop();
     await app.http.close();

@@ -244,6 +244,7 @@ async function insertBooking(
     upload_deadline: uploadDeadline(org, startMs, now.getTime()),
     ics_sequence: 0,
     cancelled_at: null,
+    uploads_reopened_until: null,
     created_at: nowIso,
     updated_at: nowIso,
   };

@@ -1,19 +1,17 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { envelope } from '../http/envelope.ts';
-import { errors } from '../http/errors.ts';
 import { orgOf } from '../http/tenant.ts';
 import { cancelAppointment, assertChangeable, rescheduleAppointment } from '../booking/changes.service.ts';
 import type { MailDispatcher } from '../mail/mail.queue.ts';
-import { safeEqual } from '../security/secrets.ts';
 import { presentCitizenAppointment } from './citizen.present.ts';
 import { citizenAppointmentView, loginRequest, rescheduleRequest, sessionView } from './citizen.schema.ts';
-import { sessionFor, signIn, signOut, type CitizenSession } from './citizen.service.ts';
+import { signIn, signOut } from './citizen.service.ts';
+import { CITIZEN_COOKIE, citizenGuard } from './citizen.policy.ts';
 
-/** Name of the citizen session cookie. */
-export const CITIZEN_COOKIE = 'fin_citizen';
+export { CITIZEN_COOKIE } from './citizen.policy.ts';
 
 /**
  * The citizen's own area: sign in with link + password, see the appointment,
@@ -32,25 +30,9 @@ export const citizenRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; mailer: Mai
     maxAge: ctx.config.limits.citizenSessionHours * 3600,
   };
 
-  // Authentication runs in onRequest, before the body is validated: a caller
-  // without a session learns nothing about what the route accepts.
-  const sessions = new WeakMap<FastifyRequest, CitizenSession>();
-  const authenticate = (opts: { csrf: boolean }) => async (request: FastifyRequest) => {
-    const token = request.cookies[CITIZEN_COOKIE];
-    if (!token) throw errors.unauthenticated();
-    const session = await sessionFor(ctx, orgOf(request), token);
-    if (!session) throw errors.unauthenticated();
-    if (opts.csrf) {
-      const header = request.headers['x-csrf-token'];
-      if (typeof header !== 'string' || !safeEqual(header, session.csrfToken)) throw errors.forbiddenWith('csrf_failed');
-    }
-    sessions.set(request, session);
-  };
-  const sessionOf = (request: FastifyRequest): CitizenSession => {
-    const session = sessions.get(request);
-    if (!session) throw errors.unauthenticated();
-    return session;
-  };
+  const guard = citizenGuard(ctx);
+  const authenticate = (opts: { csrf: boolean }) => guard.require(opts);
+  const sessionOf = (request: Parameters<typeof guard.sessionOf>[0]) => guard.sessionOf(request);
 
   const deliverSoon = (mailId: string, reply: FastifyReply) =>
     mailer.deliver(mailId).catch((error: unknown) => reply.log.warn({ err: error }, 'mail deferred'));

@@ -5,6 +5,7 @@ import { m0003Jobs } from './migrations/0003-jobs.ts';
 import { m0004StaffAuth } from './migrations/0004-staff-auth.ts';
 import { m0005Oidc } from './migrations/0005-oidc.ts';
 import { m0006BusyIndex } from './migrations/0006-busy-index.ts';
+import { m0007Documents } from './migrations/0007-documents.ts';
 
 /**
  * Migrations live in code (one file each under `migrations/`) so that the
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '0004_staff_auth': m0004StaffAuth,
   '0005_oidc': m0005Oidc,
   '0006_busy_index': m0006BusyIndex,
+  '0007_documents': m0007Documents,
 };
 
 /** A Kysely migration provider over the in-code list. */

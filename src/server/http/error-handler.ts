@@ -10,17 +10,21 @@ function issuePath(instancePath: string, context: string | undefined): string {
   return p || context || '';
 }
 
-/** Sends the one error envelope with a message in the request's language. */
-export function sendError(request: FastifyRequest, reply: FastifyReply, err: AppError): FastifyReply {
-  const body: ErrorEnvelope = {
+/** The one error envelope for `err`, its message in `lang` (also for answers Fastify does not send, e.g. tus's). */
+export function errorBody(lang: string, requestId: string, err: AppError): ErrorEnvelope {
+  return {
     error: {
       id: err.id,
-      message: translate(request.lang, `errors.${err.id}`, { ...err.details, ...err.messageValues }),
-      requestId: request.id,
+      message: translate(lang, `errors.${err.id}`, { ...err.details, ...err.messageValues }),
+      requestId,
       ...(Object.keys(err.details).length ? { details: err.details } : {}),
     },
   };
-  return reply.status(err.status).type('application/json; charset=utf-8').send(body);
+}
+
+/** Sends the one error envelope with a message in the request's language. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, err: AppError): FastifyReply {
+  return reply.status(err.status).type('application/json; charset=utf-8').send(errorBody(request.lang, request.id, err));
 }
 
 /**

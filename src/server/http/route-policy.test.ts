@@ -30,6 +30,11 @@ const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'ops' | 'dev' | `a
   'POST /api/citizen/appointment/cancel': 'citizen',
   'POST /api/citizen/appointment/reschedule': 'citizen',
   'DELETE /api/citizen/session': 'citizen',
+  'GET /api/citizen/appointment/documents': 'citizen',
+  'DELETE /api/citizen/appointment/documents/:documentId': 'citizen',
+  'POST /api/uploads': 'citizen',
+  'PATCH /api/uploads/:uploadId': 'citizen',
+  'DELETE /api/uploads/:uploadId': 'citizen',
   'POST /api/staff/session': 'public',
   'GET /api/staff/oidc': 'public',
   'GET /api/staff/oidc/start': 'public',
@@ -47,6 +52,10 @@ const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'ops' | 'dev' | `a
   'POST /api/staff/appointments/:id/offer-video': 'staff',
   'POST /api/staff/appointments/:id/reassign': 'staff',
   'POST /api/staff/appointments/:id/cancel': 'staff',
+  'GET /api/staff/appointments/:id/documents': 'staff',
+  'GET /api/staff/appointments/:id/documents/:documentId/content': 'staff',
+  'POST /api/staff/appointments/:id/documents/:documentId/review': 'staff',
+  'POST /api/staff/appointments/:id/documents/reopen': 'staff',
   'GET /api/v1/procedures': 'apikey:catalogue:read',
   'GET /api/v1/procedures/:id/slots': 'apikey:catalogue:read',
   'POST /api/v1/appointments': 'apikey:appointments:write',
@@ -95,7 +104,7 @@ describe('authorisation of every route', () => {
 
   it.each(citizenRoutes)('%s: 401 without a session', async (route) => {
     const [method, url] = route.split(' ') as ['GET' | 'POST', string];
-    const res = await t.app.http.inject({ method, url, headers: { host: 'alfa.test' }, ...(method === 'POST' ? { payload: {} } : {}) });
+    const res = await t.app.http.inject({ method, url, headers: { host: 'alfa.test' }, ...(method === 'GET' ? {} : { payload: {} }) });
     expect(res.statusCode).toBe(401);
     expect(res.json().error.id).toBe('unauthenticated');
   });

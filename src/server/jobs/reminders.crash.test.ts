@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { solveChallenge, type Challenge } from 'altcha-lib';
@@ -12,6 +11,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase, type Db } from '../db/database.ts';
 import { seedOrganisation } from '../seed/demo.seed.ts';
+import { freePort, ServerProcess, waitFor } from '../../../test/server-process.ts';
 
 /**
  * Reminders survive kill -9. A real server process books appointments whose
@@ -26,7 +26,6 @@ import { seedOrganisation } from '../seed/demo.seed.ts';
  * whole minutes before), so the test waits for the next minute or two.
  */
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 const ZONE = 'Europe/Madrid';
 /** The test organisation opens the waiting room this many minutes before. */
 const WAITING_ROOM_MINUTES = 10;
@@ -68,54 +67,6 @@ async function startSmtp(): Promise<{ port: number; received: Received[]; stop: 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.server.address() as AddressInfo;
   return { port, received, stop: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-/** Polls `condition` until it holds; fails with `what` after `timeoutMs`. */
-async function waitFor(what: string, timeoutMs: number, condition: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** One `node src/server/main.ts` process on the test's data folder. */
-class ServerProcess {
-  readonly output: string[] = [];
-  private readonly child: ChildProcess;
-  private readonly exited: Promise<void>;
-
-  constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child.stdout?.on('data', (d: Buffer) => this.output.push(d.toString()));
-    this.child.stderr?.on('data', (d: Buffer) => this.output.push(d.toString()));
-    this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
-  }
-
-  async ready(baseUrl: string): Promise<void> {
-    await waitFor(`server ready\n${this.output.join('')}`, 60_000, async () => {
-      if (this.child.exitCode !== null) throw new Error(`server exited:\n${this.output.join('')}`);
-      return fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false);
-    });
-  }
-
-  /** SIGKILL: no shutdown handler runs, nothing is flushed or closed. */
-  async kill9(): Promise<void> {
-    this.child.kill('SIGKILL');
-    await this.exited;
-  }
 }
 
 /** An organisation open every day, all day, with one-minute slots and no notice, so appointments can start minutes from now. */

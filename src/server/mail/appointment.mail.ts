@@ -208,6 +208,20 @@ function missingDocumentsBlocks({ data, t, when }: Context): MailBlock[] {
   ];
 }
 
+function rejectedDocumentsBlocks({ data, t, when }: Context): MailBlock[] {
+  const rejected = data.rejectedDocuments ?? [];
+  return [
+    { kind: 'heading', text: t('mail.rejected.heading') },
+    {
+      kind: 'list',
+      items: rejected.map((d) => ({ title: d.name, detail: t('mail.rejected.item', { file: d.fileName, reason: d.reason }) })),
+    },
+    { kind: 'facts', items: [{ label: t('mail.documents.deadline'), value: when(data.appointment.uploadDeadline, 'dateTime') }] },
+    { kind: 'paragraph', text: t('mail.rejected.how') },
+    { kind: 'paragraph', text: t('mail.reminder.documents_how') },
+  ];
+}
+
 function bodyBlocks(ctx: Context): MailBlock[] {
   const { data } = ctx;
   switch (data.kind) {
@@ -224,6 +238,8 @@ function bodyBlocks(ctx: Context): MailBlock[] {
       return dayBeforeBlocks(ctx);
     case 'reminder_join_now':
       return joinNowBlocks(ctx);
+    case 'document_rejected':
+      return rejectedDocumentsBlocks(ctx);
   }
 }
 

@@ -8,6 +8,7 @@ import { localised } from '../catalogue/catalogue.present.ts';
 import { issueCredentials } from '../citizen/credentials.ts';
 import { changeDeadline } from '../booking/deadlines.ts';
 import { missingMandatoryDocuments } from '../jobs/missing-documents.ts';
+import { rejectedDocuments } from '../documents/rejected-documents.ts';
 import { organisationRepo } from '../organisations/organisation.repo.ts';
 import { isLanguage, DEFAULT_LANGUAGE } from '../../shared/limits.ts';
 import { pickLocalised } from '../../shared/localised.ts';
@@ -192,6 +193,7 @@ export class MailDispatcher {
     const credentials =
       row.kind === 'booking_confirmation' ? await issueCredentials(db, org.id, appointment.id) : undefined;
     const missing = row.kind === 'reminder_documents' ? await missingMandatoryDocuments(this.ctx, appointment) : undefined;
+    const rejected = row.kind === 'document_rejected' ? await rejectedDocuments(db, appointment, docs, language) : undefined;
     return {
       kind: row.kind,
       language,
@@ -224,6 +226,7 @@ export class MailDispatcher {
             })),
           }
         : {}),
+      ...(rejected ? { rejectedDocuments: rejected } : {}),
     };
   }
 }

@@ -4,7 +4,7 @@ import type { Language } from '../../shared/limits.ts';
 export type ReminderMailKind = 'reminder_documents' | 'reminder_day_before' | 'reminder_join_now';
 
 /** Which appointment message to render. */
-export type AppointmentMailKind = 'booking_confirmation' | 'appointment_changed' | 'appointment_cancelled' | ReminderMailKind;
+export type AppointmentMailKind = 'booking_confirmation' | 'appointment_changed' | 'appointment_cancelled' | ReminderMailKind | 'document_rejected';
 
 /**
  * Everything needed to render one appointment email, already resolved and
@@ -39,4 +39,6 @@ export interface AppointmentMailData {
   credentials?: { token: string; password: string };
   /** Only in the documents reminder: the mandatory documents not provided yet. */
   missingDocuments?: { name: string; description: string }[];
+  /** Only when the office rejected documents: each one still rejected, with the office's reason. */
+  rejectedDocuments?: { name: string; fileName: string; reason: string }[];
 }
