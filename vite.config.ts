@@ -27,7 +27,8 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
-            { name: 'vendor', test: /node_modules[\\/]/ },
+            // The PDF libraries are loaded only by the pages that need them (photo → PDF, the staff viewer).
+            { name: 'vendor', test: /node_modules[\\/](?!pdf-lib|pdfjs-dist|@pdf-lib)/ },
           ],
         },
       },

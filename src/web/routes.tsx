@@ -19,10 +19,12 @@ import { CitizenAreaLayout, RequireSession } from './scenes/citizen/citizen-area
 import { DateScene } from './scenes/citizen/date-scene.tsx';
 import { DetailsScene } from './scenes/citizen/details-scene.tsx';
 import { DoneScene } from './scenes/citizen/done-scene.tsx';
+import { DocumentsScene } from './scenes/citizen/documents/documents-scene.tsx';
 import { AccessibilityScene, NotFoundScene, PrivacyScene } from './scenes/citizen/info-scenes.tsx';
 import { PrepareScene } from './scenes/citizen/prepare-scene.tsx';
 import { AccountScene } from './scenes/staff/account-scene.tsx';
 import { AgendaScene } from './scenes/staff/agenda-scene.tsx';
+import { DocumentViewerScene } from './scenes/staff/documents/document-viewer-scene.tsx';
 import { AppointmentScene as StaffAppointmentScene } from './scenes/staff/appointment-scene.tsx';
 import { LoginScene as StaffLoginScene } from './scenes/staff/login-scene.tsx';
 import { NewCheckScene } from './scenes/staff/new/new-check-scene.tsx';
@@ -57,6 +59,7 @@ export const routes: RouteObject[] = [
             element: <RequireSession />,
             children: [
               { path: 'appointment', element: <AppointmentScene /> },
+              { path: 'documents', element: <DocumentsScene /> },
               { path: 'cancel', element: <CancelScene /> },
               { path: 'cancelled', element: <CancelledScene /> },
               { path: 'change', element: <ChangeDateScene /> },
@@ -85,6 +88,7 @@ export const routes: RouteObject[] = [
               { path: 'appointments/new/taken', element: <NewTakenScene /> },
               { path: 'appointments/new/done', element: <NewDoneScene /> },
               { path: 'appointments/:id', element: <StaffAppointmentScene /> },
+              { path: 'appointments/:id/documents/:documentId', element: <DocumentViewerScene /> },
               { path: 'account', element: <AccountScene /> },
             ],
           },

@@ -11,6 +11,12 @@ import { setApiLanguage } from '../api/client.ts';
 import ca from './locales/ca.json';
 import en from './locales/en.json';
 import es from './locales/es.json';
+import reviewCa from './locales/review/ca.json';
+import reviewEn from './locales/review/en.json';
+import reviewEs from './locales/review/es.json';
+import uploadsCa from './locales/uploads/ca.json';
+import uploadsEn from './locales/uploads/en.json';
+import uploadsEs from './locales/uploads/es.json';
 
 const STORAGE_KEY = 'finestreta.language';
 
@@ -55,7 +61,12 @@ export async function initI18n(): Promise<typeof i18next> {
     .use(new ICU())
     .use(initReactI18next)
     .init({
-      resources: { ca: { translation: ca }, es: { translation: es }, en: { translation: en } },
+      // Each feature's catalogue lives in its own file (one top-level key each) and is merged here.
+      resources: {
+        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa } },
+        es: { translation: { ...es, ...uploadsEs, ...reviewEs } },
+        en: { translation: { ...en, ...uploadsEn, ...reviewEn } },
+      },
       lng: initial,
       fallbackLng: DEFAULT_LANGUAGE,
       supportedLngs: [...LANGUAGES],

@@ -14,8 +14,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const LANGS = ['ca', 'es', 'en'] as const;
 type Catalog = { [key: string]: string | Catalog };
 
+/** Feature catalogues merged into the main one (see i18n.ts). */
+const FEATURES = ['uploads', 'review'] as const;
+
 function load(lang: string): Catalog {
-  return JSON.parse(readFileSync(path.join(here, 'locales', `${lang}.json`), 'utf8')) as Catalog;
+  const read = (...parts: string[]) => JSON.parse(readFileSync(path.join(here, 'locales', ...parts), 'utf8')) as Catalog;
+  return Object.assign(read(`${lang}.json`), ...FEATURES.map((f) => read(f, `${lang}.json`))) as Catalog;
 }
 
 function flatten(catalog: Catalog, prefix = ''): Map<string, string> {

@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { logOut } from '../../api/citizen-api.ts';
 import { InsetText, SummaryList } from '../../components/content.tsx';
-import { DocumentList } from '../../components/document-list.tsx';
 import { PageHeading } from '../../components/page-heading.tsx';
 import { useOrganisation } from '../../hooks/use-organisation.ts';
 import { usePageTitle } from '../../hooks/use-page-title.ts';
@@ -12,6 +11,7 @@ import { LANGUAGE_NAMES } from '../../i18n/i18n.ts';
 import { isLanguage } from '../../../shared/limits.ts';
 import { StatusTag, UPCOMING_STATUSES, useAppointmentRows, useWhen } from './appointment-view.tsx';
 import { useCitizenSession } from './citizen-area.tsx';
+import { DocumentsLink } from './documents/documents-link.tsx';
 
 /** The appointment page. */
 export function AppointmentScene() {
@@ -67,7 +67,7 @@ export function AppointmentScene() {
         <>
           <h2 className="heading-m">{t('appointment.documentsHeading')}</h2>
           <p className="body">{t('appointment.uploadBy', { date: upload.date, time: upload.time })}</p>
-          <DocumentList documents={appointment.procedure.requiredDocuments} />
+          <DocumentsLink base={base} />
 
           <h2 className="heading-m">{t('appointment.dayHeading')}</h2>
           <p className="body">{t('appointment.dayText')}</p>

@@ -23,7 +23,7 @@ export function AppointmentHistory({ events, timeZone, staffNames }: Appointment
     <ol className="staff-history">
       {ordered.map((event, index) => (
         <li key={`${event.at}:${event.type}:${index}`} className="staff-history__item">
-          <span className="staff-history__type">{eventLabel(event.type, t, (k) => i18n.exists(k))}</span>
+          <span className="staff-history__type">{eventLabel(event.type, t, (k) => i18n.exists(k), event.data)}</span>
           <span className="staff-history__meta">
             {t('staff.history.byAt', {
               actor: actorLabel(event.actor, t, staffNames),

@@ -23,6 +23,7 @@ import { LANGUAGE_NAMES } from '../../i18n/i18n.ts';
 import type { FromAgendaState } from './agenda-day.tsx';
 import { AppointmentActions } from './appointment-actions.tsx';
 import { AppointmentHistory } from './appointment-history.tsx';
+import { DocumentsSection } from './documents/documents-section.tsx';
 import { channelLabel, fullName, NeedsBadges, StaffStatusTag } from './staff-labels.tsx';
 import { useStaffPageTitle, useStaffSession } from './staff-session.ts';
 
@@ -134,6 +135,7 @@ export function AppointmentScene() {
       <div className="staff-columns">
         <div className="staff-columns__main">
           <Details appointment={appointment} timeZone={timeZone} />
+          <DocumentsSection appointmentId={appointment.id} appointmentStatus={appointment.status} timeZone={timeZone} onChange={() => setVersion((n) => n + 1)} />
         </div>
         <div className="staff-columns__side">
           <AppointmentActions

@@ -80,10 +80,19 @@ export function fullName(person: { name: string; surnames: string }, t: TFunctio
   return t('staff.fullName', { name: person.name, surnames: person.surnames });
 }
 
-/** A history event type in words, e.g. `appointment.video_offered` → "Video call offered". */
-export function eventLabel(type: string, t: TFunction, exists: (key: string) => boolean): string {
-  const key = `staff.history.types.${type.replace(/\./g, '_')}`;
-  return exists(key) ? t(key) : type;
+/**
+ * A history event type in words, e.g. `appointment.video_offered` → "Video call offered".
+ * Document events (`document_viewed`…) are worded by the document review's catalogue,
+ * naming the file when the event's data carries its `fileName`.
+ */
+export function eventLabel(type: string, t: TFunction, exists: (key: string) => boolean, data: Record<string, unknown> = {}): string {
+  const name = type.replace(/\./g, '_');
+  const key = `staff.history.types.${name}`;
+  if (exists(key)) return t(key);
+  const withFile = `review.history.withFile.${name}`;
+  if (typeof data.fileName === 'string' && exists(withFile)) return t(withFile, { file: data.fileName });
+  const review = `review.history.types.${name}`;
+  return exists(review) ? t(review) : type;
 }
 
 /**
