@@ -20,11 +20,14 @@ import { DateScene } from './scenes/citizen/date-scene.tsx';
 import { DetailsScene } from './scenes/citizen/details-scene.tsx';
 import { DoneScene } from './scenes/citizen/done-scene.tsx';
 import { DocumentsScene } from './scenes/citizen/documents/documents-scene.tsx';
+import { ConsentScene, DeviceCheckScene, WaitingRoomScene } from './scenes/citizen/call/citizen-call-scenes.tsx';
 import { AccessibilityScene, NotFoundScene, PrivacyScene } from './scenes/citizen/info-scenes.tsx';
 import { PrepareScene } from './scenes/citizen/prepare-scene.tsx';
 import { AccountScene } from './scenes/staff/account-scene.tsx';
 import { AgendaScene } from './scenes/staff/agenda-scene.tsx';
 import { DocumentViewerScene } from './scenes/staff/documents/document-viewer-scene.tsx';
+import { QueueScene } from './scenes/staff/queue/queue-scene.tsx';
+import { StaffCallScene } from './scenes/staff/queue/staff-call-scene.tsx';
 import { AppointmentScene as StaffAppointmentScene } from './scenes/staff/appointment-scene.tsx';
 import { LoginScene as StaffLoginScene } from './scenes/staff/login-scene.tsx';
 import { NewCheckScene } from './scenes/staff/new/new-check-scene.tsx';
@@ -60,6 +63,9 @@ export const routes: RouteObject[] = [
             children: [
               { path: 'appointment', element: <AppointmentScene /> },
               { path: 'documents', element: <DocumentsScene /> },
+              { path: 'join', element: <DeviceCheckScene /> },
+              { path: 'join/consent', element: <ConsentScene /> },
+              { path: 'waiting-room', element: <WaitingRoomScene /> },
               { path: 'cancel', element: <CancelScene /> },
               { path: 'cancelled', element: <CancelledScene /> },
               { path: 'change', element: <ChangeDateScene /> },
@@ -90,6 +96,8 @@ export const routes: RouteObject[] = [
               { path: 'appointments/:id', element: <StaffAppointmentScene /> },
               { path: 'appointments/:id/documents/:documentId', element: <DocumentViewerScene /> },
               { path: 'account', element: <AccountScene /> },
+              { path: 'queue', element: <QueueScene /> },
+              { path: 'calls/:id', element: <StaffCallScene /> },
             ],
           },
         ],

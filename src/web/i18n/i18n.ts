@@ -11,6 +11,9 @@ import { setApiLanguage } from '../api/client.ts';
 import ca from './locales/ca.json';
 import en from './locales/en.json';
 import es from './locales/es.json';
+import callCa from './locales/call/ca.json';
+import callEn from './locales/call/en.json';
+import callEs from './locales/call/es.json';
 import reviewCa from './locales/review/ca.json';
 import reviewEn from './locales/review/en.json';
 import reviewEs from './locales/review/es.json';
@@ -63,9 +66,9 @@ export async function initI18n(): Promise<typeof i18next> {
     .init({
       // Each feature's catalogue lives in its own file (one top-level key each) and is merged here.
       resources: {
-        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa } },
-        es: { translation: { ...es, ...uploadsEs, ...reviewEs } },
-        en: { translation: { ...en, ...uploadsEn, ...reviewEn } },
+        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa } },
+        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs } },
+        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn } },
       },
       lng: initial,
       fallbackLng: DEFAULT_LANGUAGE,
