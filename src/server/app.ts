@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppContext } from './context.ts';
@@ -29,6 +30,12 @@ import { devMailRoutes } from './mail/dev-mail.routes.ts';
 import { WebhookDispatcher } from './webhooks/webhook.dispatcher.ts';
 import { JobRunner } from './jobs/job-runner.ts';
 import { reminderHandlers } from './jobs/reminders.service.ts';
+import type { EventBus } from './adapters/bus/event-bus.ts';
+import { createEventBus } from './adapters/bus/create-event-bus.ts';
+import { noShowHandlers } from './realtime/no-show.service.ts';
+import { realtimeRoutes } from './realtime/realtime.routes.ts';
+import { createRealtime, type Realtime } from './realtime/realtime.setup.ts';
+import type { SocketTimings } from './realtime/realtime.socket.ts';
 
 /** Where `vite build` puts the web app. */
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
@@ -44,12 +51,24 @@ export interface App {
   /** Scans, shreds and expires documents; `main` starts it, tests call `runDue()`. */
   documents: DocumentWorker;
   tenants: TenantResolver;
+  /** The waiting room and the call: this node's sockets and their fan-out over `bus`. */
+  realtime: Realtime;
+  /** The event bus between nodes (in-process, or Redis when `REDIS_URL` is set). */
+  bus: EventBus;
   /** Every route registered, for the authorisation tests that must cover them all. */
   routes: { method: string; url: string }[];
 }
 
+/** What a caller may choose instead of the configuration's defaults (tests, benches). */
+export interface BuildOptions {
+  /** A bus the caller owns (and closes); by default the app opens the configured one and closes it with the server. */
+  bus?: EventBus;
+  /** Shorter hello and heartbeat deadlines. */
+  realtime?: Partial<SocketTimings>;
+}
+
 /** Builds the Fastify app on a context; `listen` or `inject` is up to the caller. */
-export async function buildApp(ctx: AppContext): Promise<App> {
+export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<App> {
   const http = Fastify({
     logger: loggerOptions(ctx.config),
     trustProxy: ctx.config.trustProxy,
@@ -71,15 +90,23 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   });
   await installSecurity(http, ctx.config);
   await http.register(cookie);
+  // SDP offers run to tens of kilobytes; the protocol caps one at 200 000 characters.
+  await http.register(websocket, { options: { maxPayload: 256 * 1024 } });
 
   const tenants = new TenantResolver(ctx);
   installTenantResolution(http, tenants);
   const mailer = new MailDispatcher(ctx);
-  const jobs = new JobRunner(ctx, reminderHandlers(mailer));
+  const bus = opts.bus ?? createEventBus(ctx.config, ctx.log);
+  const realtime = createRealtime(ctx, bus, mailer, opts.realtime);
+  http.addHook('onClose', async () => {
+    await realtime.close();
+    if (!opts.bus) await bus.close();
+  });
+  const jobs = new JobRunner(ctx, { ...reminderHandlers(mailer), ...noShowHandlers(mailer, (d) => realtime.service.announceDesisted(d)) });
   const webhooks = new WebhookDispatcher(ctx);
   const documents = new DocumentWorker(ctx);
 
-  opsRoutes(http, ctx, [() => webhooks.metrics()]);
+  opsRoutes(http, ctx, [() => webhooks.metrics(), () => realtime.hub.metrics()]);
   await http.register(catalogueRoutes, { ctx });
   await http.register(bookingRoutes, { ctx, mailer });
   await http.register(citizenRoutes, { ctx, mailer });
@@ -89,11 +116,12 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   await http.register(integrationRoutes, { ctx, mailer });
   await http.register(documentsRoutes, { ctx, mailer });
   await http.register(uploadRoutes, { ctx });
+  await http.register(realtimeRoutes, { ctx, realtime });
   if (ctx.config.env !== 'production' && ctx.mail.kind === 'outbox') {
     await http.register(devMailRoutes, { outboxDir: path.join(ctx.config.dataDir, 'outbox') });
   }
   installWebApp(http);
-  return { http, mailer, jobs, webhooks, documents, tenants, routes };
+  return { http, mailer, jobs, webhooks, documents, tenants, realtime, bus, routes };
 }
 
 /** Serves the built web app, with index.html for every client-side route. */

@@ -10,6 +10,15 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** A comma-separated list of URLs each matching `pattern` (ICE server URLs are not WHATWG URLs). */
+function urlList(pattern: RegExp, message: string) {
+  return z
+    .string()
+    .transform((v) => v.split(',').map((u) => u.trim()).filter((u) => u !== ''))
+    .pipe(z.array(z.string().regex(pattern, message)))
+    .optional();
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -53,6 +62,12 @@ const envSchema = z.object({
     .optional(),
   // libclamav's ceiling is INT_MAX - 2 bytes.
   CLAMD_MAX_BYTES: z.coerce.number().int().min(1).max(2 ** 31 - 3).default(2 ** 31 - 3),
+  REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must start with redis:// or rediss://').optional(),
+  STUN_URLS: urlList(/^stuns?:\S+$/, 'a comma-separated list of stun: or stuns: URLs'),
+  TURN_URLS: urlList(/^turns?:\S+$/, 'a comma-separated list of turn: or turns: URLs'),
+  TURN_SECRET: z.string().min(16).optional(),
+  // draft-uberti-behave-turn-rest-00 §2.2 recommends one day; credentials are checked again when an allocation is refreshed.
+  TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(86_400),
 });
 
 /** Validated, typed configuration. */
@@ -100,6 +115,14 @@ export type Config = {
     /** Files larger than this are reported "not scanned", never clean (clamd cannot scan 2 GiB or more). */
     clamdMaxBytes: number;
   };
+  realtime: {
+    /** Redis for the event bus between nodes (`redis://…`); in-process when absent (one node). */
+    redisUrl: string | undefined;
+    /** STUN servers handed to browsers; none by default (loopback and one LAN need none). */
+    stunUrls: string[];
+    /** TURN servers (coturn with `use-auth-secret`) and the shared secret their time-limited credentials are derived from. */
+    turn: { urls: string[]; secret: string; ttlSeconds: number } | null;
+  };
 };
 
 /** A configuration error listing every bad variable at once. */
@@ -122,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  if (e.TURN_URLS?.length && !e.TURN_SECRET) throw new ConfigError(['TURN_SECRET: required when TURN_URLS is set']);
   const dataDir = path.resolve(e.DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   let database: Config['database'];
@@ -162,6 +186,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retentionDays: e.DOCUMENT_RETENTION_DAYS,
       clamdUrl: e.CLAMD_URL,
       clamdMaxBytes: e.CLAMD_MAX_BYTES,
+    },
+    realtime: {
+      redisUrl: e.REDIS_URL,
+      stunUrls: e.STUN_URLS ?? [],
+      turn: e.TURN_URLS?.length && e.TURN_SECRET ? { urls: e.TURN_URLS, secret: e.TURN_SECRET, ttlSeconds: e.TURN_TTL_SECONDS } : null,
     },
   };
 }

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
       ? `    Sent mail (dev):   ${config.publicUrl}/dev/mail   (files in ${config.dataDir}/outbox)`
       : `    Mail:              SMTP`,
     `    Database:          ${config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'}`,
+    `    Event bus:         ${app.bus.kind === 'redis' ? 'Redis (nodes share waiting rooms and calls)' : 'in-process (one node)'}`,
   ];
   if (seeded) {
     lines.push('', '  Demo municipality created. Staff accounts (passwords are shown only this once):');

@@ -6,6 +6,7 @@ import { m0004StaffAuth } from './migrations/0004-staff-auth.ts';
 import { m0005Oidc } from './migrations/0005-oidc.ts';
 import { m0006BusyIndex } from './migrations/0006-busy-index.ts';
 import { m0007Documents } from './migrations/0007-documents.ts';
+import { m0008WaitingRoom } from './migrations/0008-waiting-room.ts';
 
 /**
  * Migrations live in code (one file each under `migrations/`) so that the
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '0005_oidc': m0005Oidc,
   '0006_busy_index': m0006BusyIndex,
   '0007_documents': m0007Documents,
+  '0008_waiting_room': m0008WaitingRoom,
 };
 
 /** A Kysely migration provider over the in-code list. */

@@ -191,7 +191,7 @@ export interface MailQueueTable {
   id: string;
   organisation_id: string;
   appointment_id: string;
-  kind: 'booking_confirmation' | 'appointment_changed' | 'appointment_cancelled' | 'reminder_documents' | 'reminder_day_before' | 'reminder_join_now' | 'document_rejected';
+  kind: 'booking_confirmation' | 'appointment_changed' | 'appointment_cancelled' | 'reminder_documents' | 'reminder_day_before' | 'reminder_join_now' | 'document_rejected' | 'appointment_desisted';
   status: 'pending' | 'sent' | 'failed';
   attempts: number;
   next_attempt_at: string;

@@ -9,6 +9,7 @@ import { documentsRepo } from './documents.repo.ts';
 import { slotOpen, slotsOf, type Slot } from './documents.service.ts';
 import { checkContent, fileExtension, sanitiseFileName } from './file-checks.ts';
 import type { UploadRow } from './documents.tables.ts';
+import { notifyDocumentUploaded } from '../realtime/realtime.hooks.ts';
 
 /** Bytes read from each end of a finished upload to check its type. */
 const PROBE_BYTES = 64 * 1024;
@@ -156,6 +157,7 @@ export async function completeUpload(ctx: AppContext, upload: UploadRow): Promis
       sha256,
     });
   });
+  await notifyDocumentUploaded(ctx, { organisationId: upload.organisation_id, appointmentId: upload.appointment_id, documentId: upload.id, slot: upload.requirement_id ?? OTHER_SLOT });
 }
 
 async function readSlice(ctx: AppContext, id: string, start: number, endExclusive: number): Promise<Buffer> {

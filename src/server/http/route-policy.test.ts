@@ -3,7 +3,9 @@ import { book, credentialsFrom } from '../../../test/booking-helpers.ts';
 import { createTestApp, procedureId, type TestApp } from '../../../test/test-app.ts';
 import type { ApiScope } from '../integration/integration.auth.ts';
 import { apiKeyFor } from '../integration/integration.fixture.ts';
+import { openSocket } from '../realtime/realtime.fixture.ts';
 import { API_SCOPES } from '../staff/api-keys.service.ts';
+import { CLOSE_CODES } from '../../shared/signalling.ts';
 
 /**
  * Who may call each route. Deny by default: a route missing here fails the
@@ -14,8 +16,9 @@ import { API_SCOPES } from '../staff/api-keys.service.ts';
  * - ops: operational probes, no organisation
  * - dev: development-only tools, absent in production
  * - apikey:<scope>: an API key of the same organisation holding that scope (`Authorization: Bearer fin_…`)
+ * - websocket: the upgrade is open; the socket proves its session in its first message or is closed
  */
-const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'ops' | 'dev' | `apikey:${ApiScope}`> = {
+const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'ops' | 'dev' | 'websocket' | `apikey:${ApiScope}`> = {
   'GET /healthz': 'ops',
   'GET /readyz': 'ops',
   'GET /metrics': 'ops',
@@ -68,6 +71,7 @@ const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'ops' | 'dev' | `a
   'GET /api/v1/openapi.json': 'public',
   'GET /api/v1/docs': 'public',
   'GET /api/v1/docs.css': 'public',
+  'GET /api/ws': 'websocket',
   'GET /dev/mail': 'dev',
   'GET /dev/mail/:name': 'dev',
   'GET /dev/mail/:name/raw': 'dev',
@@ -175,6 +179,17 @@ describe('authorisation of every route', () => {
     // That one scope is enough to get past authorisation (to validation or a 404).
     const only = await apiKeyFor(t, t.orgA.id, [scope]);
     expect([401, 403]).not.toContain((await apiCall(route, only.authorization)).statusCode);
+  });
+
+  it('GET /api/ws: closes a socket without a session (4401), and is no plain HTTP route', async () => {
+    const plain = await t.app.http.inject({ method: 'GET', url: '/api/ws', headers: { host: 'alfa.test' } });
+    expect(plain.statusCode).toBe(404);
+    const socket = await openSocket(t.app.http);
+    socket.send({ type: 'hello', role: 'agent', csrf: csrfA });
+    expect((await socket.closed).code).toBe(CLOSE_CODES.unauthenticated);
+    const withCitizen = await openSocket(t.app.http, { cookie: cookieA });
+    withCitizen.send({ type: 'hello', role: 'agent', csrf: csrfA });
+    expect((await withCitizen.closed).code).toBe(CLOSE_CODES.unauthenticated);
   });
 
   it('ops probes answer without an organisation; public routes need one', async () => {

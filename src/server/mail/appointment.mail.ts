@@ -222,6 +222,16 @@ function rejectedDocumentsBlocks({ data, t, when }: Context): MailBlock[] {
   ];
 }
 
+/** The citizen did not come: what happened, that the link no longer works, and how to book again. */
+function desistedBlocks({ data, t }: Context): MailBlock[] {
+  return [
+    { kind: 'paragraph', text: t('mail.desisted.explanation') },
+    { kind: 'paragraph', text: t('mail.cancelled.credentials_void') },
+    { kind: 'paragraph', text: t('mail.cancelled.rebook') },
+    { kind: 'actions', items: [{ label: t('mail.cancelled.rebook_link'), url: trimBase(data.baseUrl) }] },
+  ];
+}
+
 function bodyBlocks(ctx: Context): MailBlock[] {
   const { data } = ctx;
   switch (data.kind) {
@@ -240,6 +250,8 @@ function bodyBlocks(ctx: Context): MailBlock[] {
       return joinNowBlocks(ctx);
     case 'document_rejected':
       return rejectedDocumentsBlocks(ctx);
+    case 'appointment_desisted':
+      return desistedBlocks(ctx);
   }
 }
 

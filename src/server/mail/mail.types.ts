@@ -4,7 +4,13 @@ import type { Language } from '../../shared/limits.ts';
 export type ReminderMailKind = 'reminder_documents' | 'reminder_day_before' | 'reminder_join_now';
 
 /** Which appointment message to render. */
-export type AppointmentMailKind = 'booking_confirmation' | 'appointment_changed' | 'appointment_cancelled' | ReminderMailKind | 'document_rejected';
+export type AppointmentMailKind =
+  | 'booking_confirmation'
+  | 'appointment_changed'
+  | 'appointment_cancelled'
+  | ReminderMailKind
+  | 'document_rejected'
+  | 'appointment_desisted';
 
 /**
  * Everything needed to render one appointment email, already resolved and
