@@ -109,6 +109,9 @@ export class RealtimeHub {
 
   /** A citizen's socket said hello: it receives its appointment's events, and older sockets of the appointment are closed. */
   async addCitizen(conn: Connection, appointmentId: string, agentId: string): Promise<void> {
+    // A socket that closed while its hello was being checked (the device check's probe closes right
+    // after `welcome`) must not be registered, nor announce itself and so replace the live one.
+    if (conn.closed) return;
     conn.appointmentId = appointmentId;
     conn.agentId = agentId;
     let set = this.citizens.get(appointmentId);
@@ -116,6 +119,7 @@ export class RealtimeHub {
     set.add(conn);
     this.cancelDeparture(appointmentId);
     await this.acquire(conn, appointmentChannel(appointmentId));
+    if (conn.closed) return;
     await this.publishAppointment(appointmentId, { t: 'citizen', connectionId: conn.id });
     // Who is watching? The answers come back as `watchers` on the appointment's channel.
     await this.publishAgent(agentId, { t: 'query', appointmentId });

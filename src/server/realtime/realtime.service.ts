@@ -54,6 +54,7 @@ export class RealtimeService {
       const parsed = last ? quickMessage.safeParse(JSON.parse(last)) : null;
       if (parsed?.success) conn.view.message = parsed.data;
     }
+    if (conn.closed) return;
     await this.hub.addCitizen(conn, appointmentId, agentId);
     if (row.status === 'in_call') await this.hub.joinCall(row.id, [conn], false);
     else this.hub.sendView(conn);

@@ -29,6 +29,11 @@ export function StaffBar({ staff, onSignOut }: StaffBarProps) {
             </NavLink>
           </li>
           <li>
+            <NavLink to="/staff/queue" className="staff-bar__link">
+              {t('live.nav.queue')}
+            </NavLink>
+          </li>
+          <li>
             <NavLink to="/staff/appointments/new" className="staff-bar__link">
               {t('staff.bar.newAppointment')}
             </NavLink>

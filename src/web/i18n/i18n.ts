@@ -14,6 +14,9 @@ import es from './locales/es.json';
 import callCa from './locales/call/ca.json';
 import callEn from './locales/call/en.json';
 import callEs from './locales/call/es.json';
+import liveCa from './locales/live/ca.json';
+import liveEn from './locales/live/en.json';
+import liveEs from './locales/live/es.json';
 import reviewCa from './locales/review/ca.json';
 import reviewEn from './locales/review/en.json';
 import reviewEs from './locales/review/es.json';
@@ -66,9 +69,9 @@ export async function initI18n(): Promise<typeof i18next> {
     .init({
       // Each feature's catalogue lives in its own file (one top-level key each) and is merged here.
       resources: {
-        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa } },
-        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs } },
-        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn } },
+        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa, ...liveCa } },
+        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs, ...liveEs } },
+        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn, ...liveEn } },
       },
       lng: initial,
       fallbackLng: DEFAULT_LANGUAGE,

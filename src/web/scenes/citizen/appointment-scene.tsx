@@ -11,6 +11,7 @@ import { LANGUAGE_NAMES } from '../../i18n/i18n.ts';
 import { isLanguage } from '../../../shared/limits.ts';
 import { StatusTag, UPCOMING_STATUSES, useAppointmentRows, useWhen } from './appointment-view.tsx';
 import { useCitizenSession } from './citizen-area.tsx';
+import { JoinCallLink } from './call/join-call-link.tsx';
 import { DocumentsLink } from './documents/documents-link.tsx';
 
 /** The appointment page. */
@@ -71,6 +72,7 @@ export function AppointmentScene() {
 
           <h2 className="heading-m">{t('appointment.dayHeading')}</h2>
           <p className="body">{t('appointment.dayText')}</p>
+          <JoinCallLink appointment={appointment} base={base} />
 
           <h2 className="heading-m">{t('appointment.changeHeading')}</h2>
           {appointment.canChange ? (

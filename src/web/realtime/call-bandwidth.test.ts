@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BANDWIDTH_POLICY,
+  isPoorSample,
+  lossBetween,
+  readOutgoing,
+  readReceived,
+  shouldFallBackToAudio,
+  type BandwidthSample,
+  type StatsLike,
+} from './call-bandwidth.ts';
+
+const good: BandwidthSample = { availableOutgoingBitrate: 1_500_000, lossFraction: 0.01 };
+const thin: BandwidthSample = { availableOutgoingBitrate: 90_000, lossFraction: 0 };
+const lossy: BandwidthSample = { availableOutgoingBitrate: 2_000_000, lossFraction: 0.25 };
+const unknown: BandwidthSample = { availableOutgoingBitrate: null, lossFraction: null };
+
+/** A stats report as `getStats()` gives it: a Map of stats objects by id. */
+function report(...stats: Record<string, unknown>[]): StatsLike {
+  return new Map(stats.map((s, i) => [typeof s.id === 'string' ? s.id : String(i), s]));
+}
+
+describe('audio-only fallback', () => {
+  it('calls a reading poor for a low bandwidth estimate or a high loss, never for unknown figures', () => {
+    expect(isPoorSample(good)).toBe(false);
+    expect(isPoorSample(thin)).toBe(true);
+    expect(isPoorSample(lossy)).toBe(true);
+    expect(isPoorSample(unknown)).toBe(false);
+  });
+
+  it('falls back only after several poor readings in a row', () => {
+    expect(shouldFallBackToAudio([])).toBe(false);
+    expect(shouldFallBackToAudio([thin, thin])).toBe(false);
+    expect(shouldFallBackToAudio([thin, lossy, thin])).toBe(true);
+    expect(shouldFallBackToAudio([good, thin, thin, thin])).toBe(true);
+    // One good reading among the latest keeps the video.
+    expect(shouldFallBackToAudio([thin, thin, good, thin, thin])).toBe(false);
+    expect(shouldFallBackToAudio([thin, thin, thin, good])).toBe(false);
+    expect(BANDWIDTH_POLICY.poorSamples).toBe(3);
+  });
+
+  it('turns cumulative counters into the share lost between two readings', () => {
+    expect(lossBetween(null, { packetsSent: 100, packetsLost: 5 })).toBeCloseTo(0.05);
+    expect(lossBetween({ packetsSent: 100, packetsLost: 5 }, { packetsSent: 300, packetsLost: 45 })).toBeCloseTo(0.2);
+    expect(lossBetween({ packetsSent: 100, packetsLost: 5 }, { packetsSent: 100, packetsLost: 5 })).toBeNull();
+    // Counters reset by a renegotiation never give a negative loss.
+    expect(lossBetween({ packetsSent: 100, packetsLost: 50 }, { packetsSent: 200, packetsLost: 10 })).toBe(0);
+  });
+
+  it('reads the selected candidate pair’s estimate and the outgoing counters from a stats report', () => {
+    const stats = report(
+      { id: 'T1', type: 'transport', selectedCandidatePairId: 'CP2' },
+      { id: 'CP1', type: 'candidate-pair', availableOutgoingBitrate: 5_000_000, nominated: false, state: 'failed' },
+      { id: 'CP2', type: 'candidate-pair', availableOutgoingBitrate: 120_000, nominated: true, state: 'succeeded' },
+      { id: 'OA', type: 'outbound-rtp', kind: 'audio', packetsSent: 400 },
+      { id: 'OV', type: 'outbound-rtp', kind: 'video', packetsSent: 600 },
+      { id: 'RV', type: 'remote-inbound-rtp', kind: 'video', packetsLost: 30 },
+    );
+    expect(readOutgoing(stats)).toEqual({ availableOutgoingBitrate: 120_000, counters: { packetsSent: 1000, packetsLost: 30 } });
+  });
+
+  it('falls back to the nominated pair when the transport does not name one, and says nothing before media flows', () => {
+    const stats = report({ id: 'CP', type: 'candidate-pair', availableOutgoingBitrate: 800_000, nominated: true, state: 'succeeded' });
+    expect(readOutgoing(stats)).toEqual({ availableOutgoingBitrate: 800_000, counters: null });
+  });
+
+  it('counts decoded video frames and received audio packets', () => {
+    const stats = report(
+      { id: 'IV', type: 'inbound-rtp', kind: 'video', framesDecoded: 42, packetsReceived: 900 },
+      { id: 'IA', type: 'inbound-rtp', kind: 'audio', packetsReceived: 250 },
+      { id: 'OV', type: 'outbound-rtp', kind: 'video', framesEncoded: 50 },
+    );
+    expect(readReceived(stats)).toEqual({ framesDecoded: 42, audioPacketsReceived: 250 });
+    expect(readReceived(report())).toEqual({ framesDecoded: 0, audioPacketsReceived: 0 });
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * When a call should stop sending video: read from `RTCPeerConnection.getStats()`
+ * how much the network says it can carry (`availableOutgoingBitrate` of the
+ * selected candidate pair) and how many of our packets the other side reports
+ * lost (`remote-inbound-rtp`, from its RTCP receiver reports, RFC 3550 §6.4.1),
+ * and fall back to audio only after a few poor samples in a row, so one bad
+ * second does not cut the picture. Pure functions, so the decision is tested
+ * without a browser.
+ */
+
+/** One reading of the outgoing path, taken every few seconds. */
+export interface BandwidthSample {
+  /** The sender's bandwidth estimate for the selected candidate pair, bits/s; null when the browser does not say. */
+  availableOutgoingBitrate: number | null;
+  /** Share of our packets lost since the previous reading (0–1); null when unknown. */
+  lossFraction: number | null;
+}
+
+/** Thresholds of the audio-only fallback. */
+export interface BandwidthPolicy {
+  /** Below this estimate (bits/s) video is not worth sending: ~150 kbit/s is a still, blocky picture at best. */
+  minBitrate: number;
+  /** Above this loss the picture freezes and the sound suffers with it. */
+  maxLoss: number;
+  /** Poor readings in a row before falling back. */
+  poorSamples: number;
+}
+
+/** The defaults: at a reading every 2 s, six seconds of a poor path stop the video. */
+export const BANDWIDTH_POLICY: BandwidthPolicy = { minBitrate: 150_000, maxLoss: 0.1, poorSamples: 3 };
+
+/** Whether one reading says the path is too poor for video. Unknown figures never count as poor. */
+export function isPoorSample(sample: BandwidthSample, policy: BandwidthPolicy = BANDWIDTH_POLICY): boolean {
+  const lowBitrate = sample.availableOutgoingBitrate !== null && sample.availableOutgoingBitrate < policy.minBitrate;
+  const highLoss = sample.lossFraction !== null && sample.lossFraction > policy.maxLoss;
+  return lowBitrate || highLoss;
+}
+
+/** Whether the latest readings (oldest first) call for audio only: the last `poorSamples` all poor. */
+export function shouldFallBackToAudio(history: readonly BandwidthSample[], policy: BandwidthPolicy = BANDWIDTH_POLICY): boolean {
+  if (history.length < policy.poorSamples) return false;
+  return history.slice(-policy.poorSamples).every((sample) => isPoorSample(sample, policy));
+}
+
+/** Cumulative counters of one outgoing stream, as `getStats()` reports them. */
+export interface LossCounters {
+  /** `outbound-rtp.packetsSent`. */
+  packetsSent: number;
+  /** `remote-inbound-rtp.packetsLost` (the other side's count of our packets it never got). */
+  packetsLost: number;
+}
+
+/** Share of packets lost between two readings of the cumulative counters; null when nothing was sent in between. */
+export function lossBetween(previous: LossCounters | null, next: LossCounters): number | null {
+  const sent = next.packetsSent - (previous?.packetsSent ?? 0);
+  const lost = next.packetsLost - (previous?.packetsLost ?? 0);
+  if (sent <= 0) return null;
+  // Packets sent include those lost on the way.
+  return Math.min(1, Math.max(0, lost / sent));
+}
+
+/** The part of `RTCStatsReport` these readers use (a Map of stats objects by id). */
+export interface StatsLike {
+  forEach(callback: (value: Record<string, unknown>) => void): void;
+}
+
+const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+/** What one `getStats()` report says about the outgoing path: the estimate and the cumulative loss counters. */
+export function readOutgoing(report: StatsLike): { availableOutgoingBitrate: number | null; counters: LossCounters | null } {
+  let bitrate: number | null = null;
+  let selectedPair: string | null = null;
+  const pairs = new Map<string, number | null>();
+  let sent = 0;
+  let lost = 0;
+  let sawOutbound = false;
+  report.forEach((stats) => {
+    if (stats.type === 'transport' && typeof stats.selectedCandidatePairId === 'string') selectedPair = stats.selectedCandidatePairId;
+    if (stats.type === 'candidate-pair' && typeof stats.id === 'string') {
+      const available = num(stats.availableOutgoingBitrate);
+      pairs.set(stats.id, available);
+      // Browsers without `transport.selectedCandidatePairId` mark the pair in use as nominated and succeeded.
+      if (stats.nominated === true && stats.state === 'succeeded' && available !== null) bitrate = available;
+    }
+    if (stats.type === 'outbound-rtp') {
+      sent += num(stats.packetsSent) ?? 0;
+      sawOutbound = true;
+    }
+    if (stats.type === 'remote-inbound-rtp') lost += num(stats.packetsLost) ?? 0;
+  });
+  if (selectedPair !== null && pairs.has(selectedPair)) bitrate = pairs.get(selectedPair) ?? null;
+  return { availableOutgoingBitrate: bitrate, counters: sawOutbound ? { packetsSent: sent, packetsLost: lost } : null };
+}
+
+/** What was received from one peer so far: video frames decoded and audio packets, the proof that media flows. */
+export interface ReceivedCounters {
+  framesDecoded: number;
+  audioPacketsReceived: number;
+}
+
+/** Reads the received-media counters of one peer connection's report. */
+export function readReceived(report: StatsLike): ReceivedCounters {
+  let framesDecoded = 0;
+  let audioPacketsReceived = 0;
+  report.forEach((stats) => {
+    if (stats.type !== 'inbound-rtp') return;
+    if (stats.kind === 'video') framesDecoded += num(stats.framesDecoded) ?? 0;
+    if (stats.kind === 'audio') audioPacketsReceived += num(stats.packetsReceived) ?? 0;
+  });
+  return { framesDecoded, audioPacketsReceived };
+}
