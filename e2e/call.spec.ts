@@ -179,7 +179,7 @@ test('a citizen waits, the agent is alerted and admits, and they see, hear and w
     await page.goto('/staff/login');
     await page.getByLabel('Adreça de correu electrònic').fill(SUPERVISOR.email);
     await page.getByLabel('Contrasenya', { exact: true }).fill(SUPERVISOR.password);
-    await page.getByRole('button', { name: 'Entra' }).click();
+    await page.getByRole('button', { name: 'Entra', exact: true }).click();
     await expect(heading(page)).toContainText('Agenda');
     await page.getByRole('navigation', { name: 'Àrea del personal' }).getByRole('link', { name: 'Cua' }).click();
     await expect(heading(page)).toContainText('Cua d’avui');
@@ -188,7 +188,7 @@ test('a citizen waits, the agent is alerted and admits, and they see, hear and w
     await expect(row).toContainText('No ha arribat');
     await expect(row).toContainText('Encara no l’ha donat');
     // Alerts: the chime is on, and system notifications (allowed for this browser) too.
-    await expect(page.getByRole('button', { name: 'So' })).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.getByRole('button', { name: 'So', exact: true })).toHaveAttribute('aria-pressed', 'true');
     await expect(page.getByText('Les notificacions de l’escriptori estan activades.')).toBeVisible();
     await expectNoAxeViolations(page, 'queue');
 
@@ -311,7 +311,7 @@ test('a citizen waits, the agent is alerted and admits, and they see, hear and w
     await expect.poll(async () => (await received(citizen)).frames, { timeout: 30_000 }).toBeGreaterThan(0);
 
     // 12. The agent hangs up: the call ends on both sides.
-    await page.getByRole('button', { name: 'Penja' }).click();
+    await page.getByRole('button', { name: 'Penja', exact: true }).click();
     await expect(page.getByText('La trucada ha acabat.')).toBeVisible();
     await expect(page.getByRole('link', { name: 'Torna a la cua' })).toBeVisible();
     await expect(citizen.getByRole('region', { name: 'Videotrucada' })).toHaveCount(0);

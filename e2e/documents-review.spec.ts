@@ -136,7 +136,7 @@ test('an agent views, rejects and accepts a citizen’s documents, and the histo
   await page.goto('/staff/login');
   await page.getByLabel('Adreça de correu electrònic').fill(AGENT.email);
   await page.getByLabel('Contrasenya', { exact: true }).fill(AGENT.password);
-  await page.getByRole('button', { name: 'Entra' }).click();
+  await page.getByRole('button', { name: 'Entra', exact: true }).click();
   await expect(heading(page)).toContainText('Agenda');
   const from = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
   const to = new Date(Date.now() + 31 * 86_400_000).toISOString().slice(0, 10);

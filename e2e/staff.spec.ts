@@ -74,7 +74,7 @@ async function bookInPerson(
 async function signIn(page: Page): Promise<void> {
   await page.getByLabel('Adreça de correu electrònic').fill(AGENT.email);
   await page.getByLabel('Contrasenya', { exact: true }).fill(AGENT.password);
-  await page.getByRole('button', { name: 'Entra' }).click();
+  await page.getByRole('button', { name: 'Entra', exact: true }).click();
   await expect(heading(page)).toContainText('Agenda');
 }
 
@@ -91,7 +91,7 @@ test('an agent offers a video call for an in-person appointment, and the citizen
   await expectNoAxeViolations(page, 'staff sign-in');
   await page.getByLabel('Adreça de correu electrònic').fill(AGENT.email);
   await page.getByLabel('Contrasenya', { exact: true }).fill('no-es-aquesta');
-  await page.getByRole('button', { name: 'Entra' }).click();
+  await page.getByRole('button', { name: 'Entra', exact: true }).click();
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('L’adreça de correu electrònic o la contrasenya no són correctes. Us queden 4 intents');
   await expect(alert).toBeFocused();
@@ -99,7 +99,7 @@ test('an agent offers a video call for an in-person appointment, and the citizen
   await expectNoAxeViolations(page, 'staff sign-in with error');
   await signIn(page);
   await expect(page.getByText(`Heu entrat com a ${AGENT.name} (agent)`)).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Surt' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Surt', exact: true })).toBeVisible();
   await expectNoAxeViolations(page, 'agenda (today)');
 
   // 2. An in-person appointment for the next working day, booked through the staff API as this agent.
@@ -165,7 +165,7 @@ test('an agent offers a video call for an in-person appointment, and the citizen
   expect(calendar?.content.toString('utf8') ?? '').toContain('METHOD:REQUEST');
 
   // 6. Sign out: the agenda asks to sign in again.
-  await page.getByRole('button', { name: 'Surt' }).click();
+  await page.getByRole('button', { name: 'Surt', exact: true }).click();
   await expect(page.getByRole('status')).toContainText('Heu sortit de l’àrea del personal.');
   await page.goto('/staff');
   await expect(page).toHaveURL(/\/staff\/login/);
@@ -179,7 +179,7 @@ test.describe('on a phone', () => {
     await expect(page).toHaveURL(/\/staff\/login\?next=/);
     await page.getByLabel('Adreça de correu electrònic').fill(AGENT.email);
     await page.getByLabel('Contrasenya', { exact: true }).fill(AGENT.password);
-    await page.getByRole('button', { name: 'Entra' }).click();
+    await page.getByRole('button', { name: 'Entra', exact: true }).click();
 
     // Procedure and channel.
     await expect(heading(page)).toContainText('Tràmit i modalitat');
@@ -258,18 +258,18 @@ test('a supervisor with an authenticator app filters the agenda by agent and off
   await page.goto(`/staff?date=${slot.date}`);
   await page.getByLabel('Adreça de correu electrònic').fill(SUPERVISOR.email);
   await page.getByLabel('Contrasenya', { exact: true }).fill(SUPERVISOR.password);
-  await page.getByRole('button', { name: 'Entra' }).click();
+  await page.getByRole('button', { name: 'Entra', exact: true }).click();
   await expect(heading(page)).toContainText('Escriviu el codi de l’aplicació d’autenticació');
   await expect(heading(page)).toBeFocused();
   await expectNoAxeViolations(page, 'sign-in: code');
   const code = page.getByLabel('Codi de seguretat');
   await code.fill('000000');
-  await page.getByRole('button', { name: 'Entra' }).click();
+  await page.getByRole('button', { name: 'Entra', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('El codi de seguretat no és correcte. Us queden 4 intents');
   await expectNoAxeViolations(page, 'sign-in: wrong code');
   // The code of the next 30-second step: the one used to enrol cannot be used twice.
   await code.fill(totp.generate({ timestamp: Date.now() + 30_000 }));
-  await page.getByRole('button', { name: 'Entra' }).click();
+  await page.getByRole('button', { name: 'Entra', exact: true }).click();
   await expect(heading(page)).toContainText('Agenda');
   await expect(page.getByText(`Heu entrat com a ${SUPERVISOR.name} (supervisor)`)).toBeVisible();
 
@@ -278,12 +278,12 @@ test('a supervisor with an authenticator app filters the agenda by agent and off
   await expect(row).toContainText(firstAgent);
   const agentFilter = page.getByLabel('Agent', { exact: true });
   await agentFilter.selectOption({ label: otherAgent });
-  await page.getByRole('button', { name: 'Mostra' }).click();
+  await page.getByRole('button', { name: 'Mostra', exact: true }).click();
   await expect(agentFilter).toHaveValue(/.+/);
   await expect(row).toHaveCount(0);
   await expectNoAxeViolations(page, 'agenda filtered by agent');
   await agentFilter.selectOption({ label: firstAgent });
-  await page.getByRole('button', { name: 'Mostra' }).click();
+  await page.getByRole('button', { name: 'Mostra', exact: true }).click();
   await expect(row).toBeVisible();
 
   // One office's appointments only. The demo town hall has a single office, so there is no office
@@ -299,14 +299,14 @@ test('a supervisor with an authenticator app filters the agenda by agent and off
   const officeFilter = page.getByLabel('Oficina', { exact: true });
   await officeFilter.selectOption({ label: 'Oficina E2E' });
   const filtered = page.waitForRequest((r) => new URL(r.url()).searchParams.get('officeId') === 'e2e-other-office');
-  await page.getByRole('button', { name: 'Mostra' }).click();
+  await page.getByRole('button', { name: 'Mostra', exact: true }).click();
   await filtered;
   await expect(page).toHaveURL(/[?&]office=e2e-other-office/);
   await expect(officeFilter).toHaveValue('e2e-other-office');
   await expect(row).toHaveCount(0);
   await expectNoAxeViolations(page, 'agenda filtered by office');
   await officeFilter.selectOption({ label: 'Oficina d’Atenció Ciutadana' });
-  await page.getByRole('button', { name: 'Mostra' }).click();
+  await page.getByRole('button', { name: 'Mostra', exact: true }).click();
   await expect(row).toBeVisible();
   await page.unroute('**/api/staff/agenda?*');
 
