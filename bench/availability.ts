@@ -72,7 +72,8 @@ async function setup(): Promise<{ ctx: AppContext; org: Organisation; procedure:
 
 /**
  * Inserts every row a video booking writes — the appointment, its occupancy,
- * its history entry, the confirmation email, the three reminder jobs, the
+ * its history entry, the confirmation email, the three reminder jobs and the
+ * no-show check, the
  * webhook event and the spent proof of work — with no checks and no lookups:
  * the cost of persisting a booking, against which the booking path is compared.
  */
@@ -116,7 +117,8 @@ async function rawInsert(ctx: AppContext, org: Organisation, procedure: Procedur
       .insertInto('mail_queue')
       .values({ id: randomUUID(), organisation_id: org.id, appointment_id: id, kind: 'booking_confirmation', status: 'sent', attempts: 0, next_attempt_at: nowIso, last_error: null, created_at: nowIso, sent_at: null })
       .execute();
-    for (const kind of ['reminder_documents', 'reminder_day_before', 'reminder_join_now']) {
+    // The three reminders and the no-show check, as a video booking schedules them.
+    for (const kind of ['reminder_documents', 'reminder_day_before', 'reminder_join_now', 'no_show']) {
       await trx
         .insertInto('jobs')
         .values({ id: randomUUID(), organisation_id: org.id, kind, key: `${kind}:${id}`, run_at: new Date(startMs - 3_600_000).toISOString(), status: 'pending', attempts: 0, lease_until: null, lease_owner: null, last_error: null, payload: JSON.stringify({ appointmentId: id, startsAt: new Date(startMs).toISOString() }), created_at: nowIso, updated_at: nowIso })

@@ -101,6 +101,29 @@ function subtract(windows: Window[], cut: Window): Window[] {
   return out;
 }
 
+/** Each agent's weekly windows by ISO weekday (index 1–7). */
+type WeeklyIndex = Map<string, WeeklyWindow[][]>;
+
+/**
+ * Indexes of the weekly windows, kept for as long as the caller keeps the
+ * array (the service caches the opening hours for a few seconds): building
+ * one for 50 agents costs more than the rest of a one-slot check.
+ */
+const weeklyIndexes = new WeakMap<readonly WeeklyWindow[], WeeklyIndex>();
+
+function weeklyIndex(weekly: readonly WeeklyWindow[]): WeeklyIndex {
+  let index = weeklyIndexes.get(weekly);
+  if (index) return index;
+  index = new Map();
+  for (const w of weekly) {
+    let days = index.get(w.staffId);
+    if (!days) index.set(w.staffId, (days = [[], [], [], [], [], [], [], []]));
+    days[w.weekday]?.push(w);
+  }
+  weeklyIndexes.set(weekly, index);
+  return index;
+}
+
 /**
  * An agent's opening windows on one local date, as UTC instants: the weekly
  * pattern (or that day's special hours) minus closures. Local wall-clock
@@ -108,7 +131,7 @@ function subtract(windows: Window[], cut: Window): Window[] {
  * is what makes slots right across the DST changes.
  */
 function agentWindows(
-  weeklyByAgentDay: Map<string, WeeklyWindow[]>,
+  weeklyByAgent: WeeklyIndex,
   clock: ZoneClock,
   agentId: string,
   date: string,
@@ -116,10 +139,22 @@ function agentWindows(
   orgClosures: readonly DateException[],
   agentExceptions: readonly DateException[],
 ): Window[] {
+  if (agentExceptions.length === 0 && orgClosures.length === 0) {
+    // The usual day (no exception): the weekly windows as they are, built
+    // without the intermediate arrays below — this runs once per agent and day.
+    const windows: Window[] = [];
+    for (const w of weeklyByAgent.get(agentId)?.[weekday] ?? []) {
+      if ((w.validFrom !== null && w.validFrom > date) || (w.validTo !== null && date > w.validTo)) continue;
+      const startMs = clock.localToMs(date, w.start);
+      const endMs = clock.localToMs(date, w.end);
+      if (endMs > startMs) windows.push({ startMs, endMs });
+    }
+    return windows;
+  }
   const special = agentExceptions.filter((e) => e.kind === 'open' && e.start && e.end);
   let windows: Window[] = special.length
     ? special.map((e) => ({ startMs: clock.localToMs(date, e.start ?? '00:00'), endMs: clock.localToMs(date, e.end ?? '24:00') }))
-    : (weeklyByAgentDay.get(`${agentId}:${weekday}`) ?? [])
+    : (weeklyByAgent.get(agentId)?.[weekday] ?? [])
         .filter((w) => (w.validFrom === null || w.validFrom <= date) && (w.validTo === null || date <= w.validTo))
         .map((w) => ({ startMs: clock.localToMs(date, w.start), endMs: clock.localToMs(date, w.end) }));
   for (const c of [...orgClosures, ...agentExceptions.filter((e) => e.kind === 'closed')]) {
@@ -145,8 +180,11 @@ export function computeAvailability(input: AvailabilityInput): DaySlots[] {
   // Busy units per agent as a bitmap over the period (one byte a unit): an
   // array index per unit is the cheapest test in the inner loop.
   const dates = eachDate(input.fromDate, input.toDate);
-  const baseUnit = unitOf(clock.localToMs(input.fromDate, '00:00')) - 288;
-  const unitCount = (dates.length + 2) * 288;
+  const only = input.onlyStartMs;
+  // For one slot only its own units matter: a few bytes an agent instead of
+  // three days' worth (allocating those was most of a booking's check).
+  const baseUnit = only !== undefined ? unitOf(only) : unitOf(clock.localToMs(input.fromDate, '00:00')) - 288;
+  const unitCount = only !== undefined ? unitOf(only + needMs - 1) - baseUnit + 1 : (dates.length + 2) * 288;
   const busyByAgent = new Map<string, Uint8Array>();
   for (const b of input.busy) {
     let map = busyByAgent.get(b.agentId);
@@ -155,13 +193,7 @@ export function computeAvailability(input: AvailabilityInput): DaySlots[] {
     const last = Math.min(unitCount - 1, b.endUnit - 1 - baseUnit);
     for (let u = first; u <= last; u++) map[u] = 1;
   }
-  const weeklyByAgentDay = new Map<string, WeeklyWindow[]>();
-  for (const w of input.weekly) {
-    const key = `${w.staffId}:${w.weekday}`;
-    const list = weeklyByAgentDay.get(key);
-    if (list) list.push(w);
-    else weeklyByAgentDay.set(key, [w]);
-  }
+  const weeklyByAgent = weeklyIndex(input.weekly);
   const exceptionsByDate = new Map<string, DateException[]>();
   for (const e of input.exceptions) {
     const list = exceptionsByDate.get(e.date);
@@ -178,20 +210,19 @@ export function computeAvailability(input: AvailabilityInput): DaySlots[] {
     if (!orgClosures.some((c) => !c.start || !c.end)) {
       for (const agentId of input.agentIds) {
         const windows = agentWindows(
-          weeklyByAgentDay,
+          weeklyByAgent,
           clock,
           agentId,
           date,
           weekday,
           orgClosures,
-          dayExceptions.filter((e) => e.staffId === agentId),
+          dayExceptions.length === 0 ? dayExceptions : dayExceptions.filter((e) => e.staffId === agentId),
         );
         const busy = busyByAgent.get(agentId);
         for (const w of windows) {
           let first = w.startMs;
           let stop = w.endMs;
-          if (input.onlyStartMs !== undefined) {
-            const only = input.onlyStartMs;
+          if (only !== undefined) {
             if (only < w.startMs || (only - w.startMs) % stepMs !== 0) continue;
             first = only;
             stop = Math.min(w.endMs, only + needMs);

@@ -18,7 +18,13 @@ export function ymd(date: string): [number, number, number] {
 export class ZoneClock {
   /** Offsets in force from each instant on, ascending. */
   private segments: { fromMs: number; offset: number }[] = [];
-  private cache = new Map<string, number>();
+  /**
+   * Converted times by date, then time: the date and time strings passed in
+   * are mostly the same objects over and over (one per day of the period,
+   * one per opening hour), whose hashes the engine keeps, while a joined
+   * "dateTtime" key would be a new string to hash on every call.
+   */
+  private cache = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly zone: string,
@@ -69,8 +75,9 @@ export class ZoneClock {
 
   /** A local date and "HH:MM" as a UTC instant. */
   localToMs(date: string, time: string): number {
-    const key = `${date}T${time}`;
-    const hit = this.cache.get(key);
+    let byTime = this.cache.get(date);
+    if (!byTime) this.cache.set(date, (byTime = new Map<string, number>()));
+    const hit = byTime.get(time);
     if (hit !== undefined) return hit;
     const [y, m, d] = ymd(date);
     const wall = Date.UTC(y, m - 1, d, Number(time.slice(0, 2)), Number(time.slice(3, 5)));
@@ -81,9 +88,9 @@ export class ZoneClock {
       ms =
         time === '24:00'
           ? DateTime.fromISO(date, { zone: this.zone }).plus({ days: 1 }).toMillis()
-          : DateTime.fromISO(key, { zone: this.zone }).toMillis();
+          : DateTime.fromISO(`${date}T${time}`, { zone: this.zone }).toMillis();
     }
-    this.cache.set(key, ms);
+    byTime.set(time, ms);
     return ms;
   }
 

@@ -169,7 +169,12 @@ export async function createBooking(ctx: AppContext, org: Organisation, req: Boo
   try {
     procedure = await bookableProcedure(ctx, org, req.procedureId);
     if (!procedureChannels(procedure).includes(req.channel)) throw errors.unprocessable('channel_not_offered');
-    const found = await findSlot(ctx, org, procedure, startMs);
+    // The citizen's open appointments are counted while the slot is checked
+    // (on PostgreSQL, one round trip instead of two); the slot's verdict still comes first.
+    const [found, open] = await Promise.all([
+      findSlot(ctx, org, procedure, startMs),
+      bookingRepo.countOpenFor(ctx.db, org.id, req.citizen.email, req.citizen.idNumber, ctx.clock.now().toISOString()),
+    ]);
     if (!found) throw errors.unprocessable('slot_unavailable');
     const allowed = opts.agentIds;
     const slot = allowed ? { ...found, agentIds: found.agentIds.filter((a) => allowed.includes(a)) } : found;
@@ -177,7 +182,6 @@ export async function createBooking(ctx: AppContext, org: Organisation, req: Boo
       await captchaCheck;
       throw errors.conflict('slot_taken', { alternatives: await alternativesNear(ctx, org, procedure, startMs, undefined, opts.agentIds) });
     }
-    const open = await bookingRepo.countOpenFor(ctx.db, org.id, req.citizen.email, req.citizen.idNumber, ctx.clock.now().toISOString());
     if (open >= ctx.config.limits.maxOpenAppointments) {
       throw errors.conflict('too_many_open_appointments', { max: ctx.config.limits.maxOpenAppointments });
     }
@@ -249,26 +253,31 @@ async function insertBooking(
     updated_at: nowIso,
   };
   const mailId = await ctx.db.transaction().execute(async (trx) => {
-    await bookingRepo.insertAppointment(trx, appointment);
-    await bookingRepo.claimUnits(trx, org.id, agentId, appointment.id, startMs, endMs + procedure.buffer_minutes * 60_000);
-    await bookingRepo.addEvent(trx, org.id, appointment.id, 'appointment.booked', actor, nowIso, {
-      channel,
-      startsAt: appointment.starts_at,
-    });
+    try {
+      await bookingRepo.insertBooking(trx, {
+        appointment,
+        units: bookingRepo.unitRows(org.id, agentId, appointment.id, startMs, endMs + procedure.buffer_minutes * 60_000),
+        event: {
+          organisation_id: org.id,
+          appointment_id: appointment.id,
+          type: 'appointment.booked',
+          actor,
+          at: nowIso,
+          data: JSON.stringify({ channel, startsAt: appointment.starts_at }),
+        },
+        ...(captcha ? { challenge: { signature: captcha.signature, expires_at: captcha.expiresAt } } : {}),
+      });
+    } catch (error) {
+      // Spent by a concurrent request: its primary key refused the second spend.
+      if (captcha && isUniqueViolationOf(error, 'used_challenges_pkey', 'used_challenges.signature')) throw new ChallengeReplayed();
+      throw error;
+    }
     // The video confirmation carries the personal link and password; an
     // in-person appointment gets it only if video is offered later.
     const id =
       channel === 'video'
         ? await enqueueMail(trx, { organisationId: org.id, appointmentId: appointment.id, kind: 'booking_confirmation', now })
         : null;
-    if (captcha) {
-      try {
-        await bookingRepo.spendChallenge(trx, captcha.signature, captcha.expiresAt);
-      } catch (error) {
-        if (isUniqueViolation(error)) throw new ChallengeReplayed();
-        throw error;
-      }
-    }
     await appointmentChanged(trx, { type: 'booked', appointment, organisation: org, actor, at: nowIso });
     return id;
   });

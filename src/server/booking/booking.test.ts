@@ -103,6 +103,28 @@ describe.each(DIALECTS)('booking a video appointment (%s)', (dialect) => {
     expect(err.details.alternatives.map((a: { startsAt: string }) => a.startsAt)).not.toContain(at);
   });
 
+  it('gives a time to an agent free for all of it, the least busy that day first', async () => {
+    // Friday 6 March 2026 (UTC+1); each appointment holds its agent 15 minutes plus a 5-minute buffer.
+    let n = 0;
+    const agentAt = async (startsAt: string) => {
+      n++;
+      const res = await book(t, { procedureId: padro, startsAt, citizen: { email: `spread${n}@example.org`, idType: 'passport', idNumber: `SPREAD${n}` } });
+      expect(res.statusCode).toBe(201);
+      const { reference } = res.json().data as { reference: string };
+      const row = await t.ctx.db.selectFrom('appointments').select('agent_id').where('reference', '=', reference).executeTakeFirstOrThrow();
+      return row.agent_id;
+    };
+    const first = await agentAt('2026-03-06T08:00:00.000Z'); // 09:00
+    // Both free at 12:00: the one without an appointment that day gets it.
+    const other = await agentAt('2026-03-06T11:00:00.000Z');
+    expect(other).not.toBe(first);
+    // 09:15 overlaps the first agent's 09:00–09:20; 09:30 overlaps the other's 09:15–09:35.
+    expect(await agentAt('2026-03-06T08:15:00.000Z')).toBe(other);
+    expect(await agentAt('2026-03-06T08:30:00.000Z')).toBe(first);
+    const full = await book(t, { procedureId: padro, startsAt: '2026-03-06T08:30:00.000Z', citizen: { email: 'spread9@example.org', idType: 'passport', idNumber: 'SPREAD9' } });
+    expect(full.json().error.id).toBe('slot_taken');
+  });
+
   it('limits open appointments per email or ID number', async () => {
     const who = { email: 'many@example.org', idNumber: 'X1234567L', idType: 'nie' };
     const times = ['2026-03-04T08:00:00.000Z', '2026-03-04T08:15:00.000Z', '2026-03-04T08:30:00.000Z'];
@@ -130,6 +152,29 @@ describe.each(DIALECTS)('booking a video appointment (%s)', (dialect) => {
     const replay = await t.app.http.inject(payload(solved));
     expect(replay.statusCode).toBe(400);
     expect(replay.json().error.id).toBe('captcha_failed');
+  });
+
+  it('books once with a proof of work sent by ten requests at once', async () => {
+    const captcha = await solvedCaptcha(t);
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        t.app.http.inject({
+          method: 'POST',
+          url: '/api/public/appointments',
+          headers: { host: 'alfa.test' },
+          payload: {
+            procedureId: padro,
+            // Different times and citizens: only the proof of work is shared.
+            startsAt: new Date(Date.parse('2026-03-09T08:00:00.000Z') + i * 15 * 60_000).toISOString(),
+            channel: 'video',
+            citizen: citizen({ email: `replay${i}@example.org`, idType: 'passport', idNumber: `REPLAY${i}` }),
+            captcha,
+          },
+        }),
+      ),
+    );
+    expect(responses.filter((r) => r.statusCode === 201)).toHaveLength(1);
+    expect(responses.filter((r) => r.statusCode !== 201).map((r) => r.json<{ error: { id: string } }>().error.id)).toEqual(Array(9).fill('captcha_failed'));
   });
 
   it('answers malformed JSON and unknown fields with a 4xx, never a 500', async () => {

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createChallenge, randomInt, type Challenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import type { AppContext } from '../context.ts';
+import { precompiled } from '../db/database.ts';
 import { errors } from '../http/errors.ts';
 import { safeEqual } from '../security/secrets.ts';
 import type { BookingRequest } from './booking.schema.ts';
@@ -59,6 +60,10 @@ function verified(ctx: AppContext, captcha: BookingRequest['captcha']): boolean 
   return typeof keySignature === 'string' && safeEqual(hmacHex(`${ctx.captchaKey}:key`, Buffer.from(derivedKey, 'hex')), keySignature);
 }
 
+const spentChallenge = precompiled((db, v: { signature: string }) =>
+  db.selectFrom('used_challenges').select('signature').where('signature', '=', v.signature),
+);
+
 /**
  * Checks a solution; returns the signature that identifies the challenge so
  * the caller can mark it spent in the same transaction as the booking.
@@ -69,8 +74,8 @@ export async function checkSolution(
 ): Promise<{ signature: string; expiresAt: string }> {
   const signature = captcha.challenge.signature;
   if (!signature || !verified(ctx, captcha)) throw errors.badRequest('captcha_failed');
-  const used = await ctx.db.selectFrom('used_challenges').select('signature').where('signature', '=', signature).executeTakeFirst();
-  if (used) throw errors.badRequest('captcha_failed');
+  const { rows } = await spentChallenge(ctx.db, { signature });
+  if (rows.length > 0) throw errors.badRequest('captcha_failed');
   const exp = captcha.challenge.parameters.expiresAt;
   const expiresAt = new Date(typeof exp === 'number' ? exp * 1000 : Date.now() + VALID_MINUTES * 60_000).toISOString();
   return { signature, expiresAt };

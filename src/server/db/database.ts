@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase as SqliteDatabaseLike } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type QueryResult, type SqliteDatabase as SqliteDatabaseLike } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { migrationProvider, migrations } from './migrations.ts';
@@ -61,6 +61,102 @@ function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDatabaseLike
       return stmt;
     },
   };
+}
+
+/**
+ * Stands in for a parameter while a precompiled query is built: a string no
+ * caller passes (it starts with NUL), naming the parameter's path.
+ */
+const MARK = '\u0000param:';
+
+/** Where each compiled parameter comes from: a path into the call's values, or a constant of the query. */
+type Slot = { path: readonly string[] } | { value: unknown };
+
+/** Plain objects and arrays are walked into; anything else is one value. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** What decides the SQL text: which values are absent, how long each list is, which keys each object has. */
+function shapeOf(value: unknown): string {
+  if (value === undefined) return 'u';
+  if (Array.isArray(value)) return `[${value.map(shapeOf).join(',')}]`;
+  if (isPlainObject(value)) {
+    let s = '{';
+    for (const k in value) s += `${k}:${shapeOf(value[k])};`;
+    return `${s}}`;
+  }
+  return '.';
+}
+
+/** The same structure with every value replaced by its marker (absent ones stay absent). */
+function markersOf(value: unknown, path: string): unknown {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return value.map((v, i) => markersOf(v, `${path}${i}\u0000`));
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const k in value) out[k] = markersOf(value[k], `${path}${k}\u0000`);
+    return out;
+  }
+  return `${MARK}${path}`;
+}
+
+function resolve(values: unknown, path: readonly string[]): unknown {
+  let v = values;
+  // The shape matched, so every step is an object or array holding `key`.
+  for (const key of path) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
+  return v;
+}
+
+/**
+ * A query built and compiled by Kysely once per engine and shape of its
+ * values, then run with each call's values. Building and compiling a query
+ * costs as much as SQLite takes to run a small one, and a booking runs a
+ * dozen; the statement cache above then skips SQLite's own preparation.
+ *
+ * `build` places the values it is given and nothing else: while the query is
+ * compiled they are markers, so code that computes with them (arithmetic,
+ * string building, a condition on a value) would bake one call's result into
+ * every later call — compute those before and pass them in. What may vary
+ * is only whether a value is absent and how long a list is: each such shape
+ * gets its own compiled query.
+ */
+export function precompiled<P extends object, R>(
+  build: (db: Kysely<Database>, values: P) => { compile(): CompiledQuery<R> },
+): (db: Kysely<Database>, values: P) => Promise<QueryResult<R>> {
+  // Keyed by the engine's adapter (one per database handle, shared by its
+  // transactions): PostgreSQL and SQLite write parameters differently.
+  const plans = new WeakMap<object, Map<string, { sql: string; slots: Slot[] }>>();
+  return (db, values) => {
+    const adapter = db.getExecutor().adapter;
+    let byShape = plans.get(adapter);
+    if (!byShape) plans.set(adapter, (byShape = new Map<string, { sql: string; slots: Slot[] }>()));
+    const shape = shapeOf(values);
+    let plan = byShape.get(shape);
+    if (!plan) {
+      // The markers mirror `values`, so they have its type wherever build reads them.
+      const compiled = build(db, markersOf(values, '') as P).compile();
+      const slots = compiled.parameters.map((p): Slot => {
+        if (typeof p === 'string' && p.startsWith(MARK)) return { path: p.slice(MARK.length).split('\u0000').slice(0, -1) };
+        // A marker turned into something else was computed with: refuse rather than bind it.
+        if ((typeof p === 'string' && p.includes(MARK)) || Number.isNaN(p)) throw new Error(`precompiled query computes with a value: ${compiled.sql}`);
+        return { value: p };
+      });
+      byShape.set(shape, (plan = { sql: compiled.sql, slots }));
+    }
+    const parameters = plan.slots.map((s) => ('path' in s ? resolve(values, s.path) : s.value));
+    return db.executeQuery(CompiledQuery.raw(plan.sql, parameters));
+  };
+}
+
+/**
+ * True when a handle (or transaction) talks to PostgreSQL, for the few
+ * statements written differently per engine where no context is at hand.
+ */
+export function isPostgres(db: Kysely<Database>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 /** Applies every pending migration; throws with the failing migration's error. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
-import type { Db } from '../db/database.ts';
+import type { Insertable, Transaction } from 'kysely';
+import { precompiled, type Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
-import type { Job, JobStatus } from './jobs.tables.ts';
+import type { Job, JobStatus, JobsTable } from './jobs.tables.ts';
 
 type Executor = Db | Transaction<Database>;
 
@@ -14,6 +14,28 @@ export interface NewJob {
   runAt: Date;
   payload: Record<string, unknown>;
 }
+
+/** `scheduleMany`'s statement, run in every booking's transaction: compiled once per number of jobs (see `precompiled`). */
+const upsertJobs = precompiled((db, v: { nowIso: string; rows: Insertable<JobsTable>[] }) =>
+  db
+    .insertInto('jobs')
+    .values(v.rows)
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet((eb) => ({
+          status: 'pending',
+          run_at: eb.ref('excluded.run_at'),
+          attempts: 0,
+          lease_until: null,
+          lease_owner: null,
+          last_error: null,
+          payload: eb.ref('excluded.payload'),
+          updated_at: v.nowIso,
+        }))
+        .where('jobs.status', '=', 'cancelled'),
+    ),
+);
 
 /** All SQL on the `jobs` table. */
 export const jobsRepo = {
@@ -31,41 +53,24 @@ export const jobsRepo = {
   async scheduleMany(db: Executor, jobs: NewJob[], now: Date): Promise<void> {
     if (jobs.length === 0) return;
     const nowIso = now.toISOString();
-    await db
-      .insertInto('jobs')
-      .values(
-        jobs.map((job) => ({
-          id: randomUUID(),
-          organisation_id: job.organisationId,
-          kind: job.kind,
-          key: job.key,
-          run_at: job.runAt.toISOString(),
-          status: 'pending' as const,
-          attempts: 0,
-          lease_until: null,
-          lease_owner: null,
-          last_error: null,
-          payload: JSON.stringify(job.payload),
-          created_at: nowIso,
-          updated_at: nowIso,
-        })),
-      )
-      .onConflict((oc) =>
-        oc
-          .column('key')
-          .doUpdateSet((eb) => ({
-            status: 'pending',
-            run_at: eb.ref('excluded.run_at'),
-            attempts: 0,
-            lease_until: null,
-            lease_owner: null,
-            last_error: null,
-            payload: eb.ref('excluded.payload'),
-            updated_at: nowIso,
-          }))
-          .where('jobs.status', '=', 'cancelled'),
-      )
-      .execute();
+    await upsertJobs(db, {
+      nowIso,
+      rows: jobs.map((job) => ({
+        id: randomUUID(),
+        organisation_id: job.organisationId,
+        kind: job.kind,
+        key: job.key,
+        run_at: job.runAt.toISOString(),
+        status: 'pending' as const,
+        attempts: 0,
+        lease_until: null,
+        lease_owner: null,
+        last_error: null,
+        payload: JSON.stringify(job.payload),
+        created_at: nowIso,
+        updated_at: nowIso,
+      })),
+    });
   },
 
   /** Cancels the jobs with these keys that have not finished; a running one loses its lease (its result is discarded). */

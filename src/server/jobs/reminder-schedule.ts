@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Appointment, Organisation } from '../db/schema.ts';
+import { localDateOf, localTimeToMs } from '../availability/availability.service.ts';
+import { addDays } from '../availability/zone-clock.ts';
 
 /** The reminders an appointment gets; each is both a job kind and a mail kind. */
 export const REMINDER_KINDS = ['reminder_documents', 'reminder_day_before', 'reminder_join_now'] as const;
@@ -35,12 +37,15 @@ export function reminderKeys(appointmentId: string, startsAt: string): string[] 
 type Timing = Pick<Appointment, 'starts_at' | 'upload_deadline'>;
 type OrgTiming = Pick<Organisation, 'time_zone' | 'waiting_room_open_minutes'>;
 
-/** 18:00 in the organisation's zone on the local day before the appointment (DST-correct: luxon works in wall time). */
+/**
+ * 18:00 in the organisation's zone on the local day before the appointment
+ * (DST-correct: wall time of the previous local date). Through the kept zone
+ * clocks of availability, not luxon: it runs in every booking's transaction
+ * and luxon's lookups cost as much as the rest of scheduling.
+ */
 function dayBeforeEvening(org: OrgTiming, startsAt: string): Date {
-  return DateTime.fromISO(startsAt, { zone: org.time_zone })
-    .minus({ days: 1 })
-    .set({ hour: DAY_BEFORE_LOCAL_HOUR, minute: 0, second: 0, millisecond: 0 })
-    .toJSDate();
+  const localDate = localDateOf(org, Date.parse(startsAt));
+  return new Date(localTimeToMs(org.time_zone, addDays(localDate, -1), `${DAY_BEFORE_LOCAL_HOUR}:00`));
 }
 
 /** When each reminder of an appointment is due. */

@@ -64,7 +64,8 @@ export async function recordWebhookEvent(trx: Transaction<Database>, change: App
       ...(change.previousStartsAt ? { previousStartsAt: change.previousStartsAt } : {}),
     },
   };
-  await webhooksRepo.insertEvent(trx, {
+  // Subscriptions that receive events: not deleted, and their API key not revoked.
+  const subscriptions = await webhooksRepo.insertEventListingSubscriptions(trx, {
     id,
     organisation_id: appointment.organisation_id,
     type,
@@ -72,7 +73,6 @@ export async function recordWebhookEvent(trx: Transaction<Database>, change: App
     occurred_at: change.at,
     payload: JSON.stringify(payload),
   });
-  const subscriptions = await webhooksRepo.liveSubscriptions(trx, appointment.organisation_id);
   const targets = subscriptions.filter((s) => parseEvents(s.events).includes(type));
   await webhooksRepo.insertDeliveries(
     trx,
