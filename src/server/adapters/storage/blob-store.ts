@@ -19,7 +19,7 @@ export interface BlobStore {
   /**
    * Appends `source` at `offset`, which must equal the committed size (else
    * `BlobOffsetError`, before anything is read). Encrypts as it streams, with
-   * a couple of records in memory at most. When the source ends, everything
+   * a few records in memory at most. When the source ends, everything
    * received is durable (fsynced) and the new committed size is returned; when
    * the source fails or is aborted, everything received so far is made durable
    * all the same and `BlobInterruptedError` carries the committed size.

@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -21,16 +21,17 @@ import { blobPaths, ensureDir, isMissing, readAt, readSmallFile, removeIfPresent
 import { loadState, type BlobState } from './blob-state.ts';
 import { DEFAULT_RECORD_SIZE, HEADER_SIZE, RECORD_SIZE_LIMITS, newHeader, openInfo, parseHeader, sealInfo, sealTail } from './record-format.ts';
 import { appendRecords, plaintextRecords } from './record-stream.ts';
+import { recordSealer, type RunningHash } from './record-sealer.ts';
 
 /** Options of the local blob store. */
 export interface LocalBlobStoreOptions {
-  /** Plaintext bytes per record for new blobs (existing blobs keep theirs); default 256 KiB. */
+  /** Plaintext bytes per record for new blobs (existing blobs keep theirs); default 1 MiB. */
   recordSize?: number;
 }
 
-/** A SHA-256 fed by the appends this process saw, and how many bytes it has seen. */
-interface RunningHash {
-  hash: Hash;
+/** A SHA-256 in the crypto thread fed by the appends this process saw, and how many bytes it has seen. */
+interface BlobHash {
+  hash: RunningHash;
   bytes: number;
 }
 
@@ -89,20 +90,27 @@ export function localBlobStore(dir: string, masterKey: Buffer, options: LocalBlo
     throw new Error(`record size must be an integer between ${RECORD_SIZE_LIMITS.min} and ${RECORD_SIZE_LIMITS.max}`);
   }
   const exclusive = perIdQueue();
-  const running = new Map<string, RunningHash>();
+  const running = new Map<string, BlobHash>();
+
+  function forget(id: string): void {
+    const entry = running.get(id);
+    if (!entry) return;
+    running.delete(id);
+    recordSealer.dropHash(entry.hash);
+  }
 
   /** The running hash of `id` if it covers exactly its first `size` bytes; a new one for an empty blob. */
-  function runningHashAt(id: string, size: number): RunningHash | undefined {
+  function runningHashAt(id: string, size: number): BlobHash | undefined {
     let entry = running.get(id);
-    if (entry && entry.bytes !== size) {
-      running.delete(id);
+    if (entry && (entry.bytes !== size || !recordSealer.alive(entry.hash))) {
+      forget(id);
       entry = undefined;
     }
     if (!entry && size === 0) {
-      entry = { hash: createHash('sha256'), bytes: 0 };
+      entry = { hash: recordSealer.startHash(), bytes: 0 };
       running.set(id, entry);
       const oldest = running.keys().next();
-      if (running.size > RUNNING_HASH_LIMIT && !oldest.done) running.delete(oldest.value);
+      if (running.size > RUNNING_HASH_LIMIT && !oldest.done) forget(oldest.value);
     }
     return entry;
   }
@@ -177,7 +185,7 @@ export function localBlobStore(dir: string, masterKey: Buffer, options: LocalBlo
         // The blob file's rename is the commit point, so the info goes first: a blob never exists without it.
         if (info) await replaceFile(paths.dir, paths.info, sealInfo(id, header.keys, info));
         await replaceFile(paths.dir, paths.blob, [bytes]);
-        running.delete(id);
+        forget(id);
         runningHashAt(id, 0);
       }),
 
@@ -189,21 +197,17 @@ export function localBlobStore(dir: string, masterKey: Buffer, options: LocalBlo
           const paths = blobPaths(dir, id);
           const hash = runningHashAt(id, state.size);
           const outcome = await appendRecords(handle, state, source, {
-            onChunk: hash
-              ? (chunk) => {
-                  hash.hash.update(chunk);
-                  hash.bytes += chunk.length;
-                }
-              : undefined,
+            hash: hash?.hash ?? null,
             saveTail: async (index, bytes) => {
               if (bytes) await replaceFile(paths.dir, paths.tail, sealTail(id, state.header.keys, index, bytes));
               else await removeIfPresent(paths.tail); // stale already: no need to flush its removal
             },
           }).catch((error: unknown) => {
-            running.delete(id);
+            forget(id);
             throw error;
           });
-          if (hash && hash.bytes !== outcome.committed) running.delete(id);
+          if (hash) hash.bytes += outcome.hashed;
+          if (hash && hash.bytes !== outcome.committed) forget(id);
           if (outcome.sourceFailed) throw new BlobInterruptedError(outcome.committed, outcome.sourceError);
           return outcome.committed;
         }),
@@ -227,12 +231,12 @@ export function localBlobStore(dir: string, masterKey: Buffer, options: LocalBlo
             return { size: state.size, sha256: await sha256Of(plaintextRecords(handle, state, 0, state.fullRecords)) };
           }
           const hash = running.get(id);
-          // The running hash only counts if it saw every committed byte; otherwise (a restart) decrypting also re-checks every record before sealing.
-          const sha256 =
-            hash && hash.bytes === state.size
-              ? hash.hash.digest('hex')
-              : await sha256Of(plaintextRecords(handle, state, 0, state.fullRecords - 1), state.tail);
           running.delete(id);
+          // The running hash only counts if it saw every committed byte; otherwise (a restart, a lost crypto
+          // thread) decrypting also re-checks every record before sealing.
+          const fromRunning = hash && hash.bytes === state.size ? await recordSealer.digest(hash.hash).catch(() => null) : null;
+          if (hash && fromRunning === null) recordSealer.dropHash(hash.hash);
+          const sha256 = fromRunning ?? (await sha256Of(plaintextRecords(handle, state, 0, state.fullRecords - 1), state.tail));
           if (state.fileSize > state.validEnd) await handle.truncate(state.validEnd);
           await writeAllAt(handle, state.codec.seal(state.tail ?? Buffer.alloc(0), state.fullRecords, true), state.validEnd);
           await handle.datasync();
@@ -284,7 +288,7 @@ export function localBlobStore(dir: string, masterKey: Buffer, options: LocalBlo
       exclusive(id, async () => {
         if (!BLOB_ID_PATTERN.test(id)) return;
         const paths = blobPaths(dir, id);
-        running.delete(id);
+        forget(id);
         try {
           const handle = await open(paths.blob, 'r+');
           try {

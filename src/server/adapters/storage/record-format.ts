@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomFillSync } from 'node:crypto';
 import { BlobIntegrityError } from './blob-store.ts';
 
 /**
@@ -18,8 +18,14 @@ import { BlobIntegrityError } from './blob-store.ts';
 export const HEADER_SIZE = 128;
 /** Nonce and tag stored with each record. */
 export const RECORD_OVERHEAD = 12 + 16;
-/** Plaintext bytes per record unless configured: big enough that per-record costs vanish, small enough for ranged reads. */
-export const DEFAULT_RECORD_SIZE = 256 * 1024;
+/**
+ * Plaintext bytes per record unless configured: big enough that per-record
+ * costs (a message to the crypto thread, a cipher, a write) vanish beside
+ * the hashing and encryption, small enough for ranged reads and for the tail
+ * rewritten at the end of a request. (Blobs written with 256 KiB records
+ * before keep them: the size is in each header.)
+ */
+export const DEFAULT_RECORD_SIZE = 1024 * 1024;
 /** Bounds of a configurable record size (memory is a few records per append). */
 export const RECORD_SIZE_LIMITS = { min: 16, max: 16 * 1024 * 1024 } as const;
 
@@ -37,6 +43,25 @@ const WRAP_AT = HEADER_FIXED;
 const TAIL_FIXED = 20;
 // Info file: magic(8) version(1) zero(3) | nonce(12) ciphertext tag(16).
 const INFO_FIXED = 12;
+
+/** Most bytes `RecordCodec.sealingOf` needs per record: a nonce and an AAD with the longest blob id. */
+export const SEALING_BYTES_MAX = 256;
+
+// Random bytes drawn from the CSPRNG 4 KiB at a time: one call per ~340 record nonces rather than one each.
+const randomPool = { bytes: Buffer.alloc(0), used: 0 };
+
+/** Fills `into` with fresh random bytes, each handed out once. */
+function randomNonces(into: Buffer): void {
+  for (let at = 0; at < into.length; ) {
+    if (randomPool.used === randomPool.bytes.length) {
+      randomPool.bytes = randomFillSync(Buffer.allocUnsafeSlow(4096));
+      randomPool.used = 0;
+    }
+    const copied = randomPool.bytes.copy(into, at, randomPool.used, Math.min(randomPool.bytes.length, randomPool.used + into.length - at));
+    randomPool.used += copied;
+    at += copied;
+  }
+}
 
 /** Keys of one blob, derived from its data key so no key serves two purposes. */
 export interface BlobKeys {
@@ -160,6 +185,24 @@ export class RecordCodec {
     writeIndex(this.fields, 0, index);
     this.fields.writeUInt8(final ? 1 : 0, 8);
     return Buffer.concat([this.prefix, this.fields, this.id]);
+  }
+
+  /**
+   * What sealing records `index`…`index + count - 1` (none final) takes
+   * besides their plaintext and the key, for a sealer in another thread: a
+   * fresh random nonce for each record, then the AAD of each, back to back.
+   */
+  sealingOf(index: number, count: number): Buffer {
+    const aadSize = this.prefix.length + this.fields.length + this.id.length;
+    const params = Buffer.allocUnsafe((NONCE_SIZE + aadSize) * count);
+    randomNonces(params.subarray(0, NONCE_SIZE * count));
+    for (let i = 0; i < count; i += 1) this.aad(index + i, false).copy(params, NONCE_SIZE * count + i * aadSize);
+    return params;
+  }
+
+  /** The key records are sealed with, for a sealer in another thread. */
+  get sealingKey(): Buffer {
+    return this.key;
   }
 
   /** nonce, ciphertext and tag of one record, ready for a single `writev`. */
