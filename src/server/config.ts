@@ -68,6 +68,10 @@ const envSchema = z.object({
   TURN_SECRET: z.string().min(16).optional(),
   // draft-uberti-behave-turn-rest-00 §2.2 recommends one day; credentials are checked again when an allocation is refreshed.
   TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(86_400),
+  SEAL_P12_PATH: z.string().min(1).optional(),
+  SEAL_P12_PASSWORD: z.string().optional(),
+  SEAL_POLICY: z.enum(['none', 'age-1.9']).default('none'),
+  TSA_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
 });
 
 /** Validated, typed configuration. */
@@ -123,6 +127,14 @@ export type Config = {
     /** TURN servers (coturn with `use-auth-secret`) and the shared secret their time-limited credentials are derived from. */
     turn: { urls: string[]; secret: string; ttlSeconds: number } | null;
   };
+  evidence: {
+    /** The organ seal's PKCS#12 and its password; without a path, a development TEST SEAL is generated into DATA_DIR. */
+    seal: { p12Path: string | undefined; p12Password: string | undefined };
+    /** Signature policy named in every seal signature (CAdES-EPES); null: none. */
+    policy: 'age-1.9' | null;
+    /** RFC 3161 Time-Stamp Authority; when set, package signatures carry a signature timestamp (CAdES-T). */
+    tsaUrl: string | undefined;
+  };
 };
 
 /** A configuration error listing every bad variable at once. */
@@ -146,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   if (e.TURN_URLS?.length && !e.TURN_SECRET) throw new ConfigError(['TURN_SECRET: required when TURN_URLS is set']);
+  if (e.SEAL_P12_PATH && e.SEAL_P12_PASSWORD === undefined) throw new ConfigError(['SEAL_P12_PASSWORD: required when SEAL_P12_PATH is set']);
   const dataDir = path.resolve(e.DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   let database: Config['database'];
@@ -191,6 +204,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       redisUrl: e.REDIS_URL,
       stunUrls: e.STUN_URLS ?? [],
       turn: e.TURN_URLS?.length && e.TURN_SECRET ? { urls: e.TURN_URLS, secret: e.TURN_SECRET, ttlSeconds: e.TURN_TTL_SECONDS } : null,
+    },
+    evidence: {
+      seal: { p12Path: e.SEAL_P12_PATH ? path.resolve(e.SEAL_P12_PATH) : undefined, p12Password: e.SEAL_P12_PASSWORD },
+      policy: e.SEAL_POLICY === 'none' ? null : e.SEAL_POLICY,
+      tsaUrl: e.TSA_URL,
     },
   };
 }

@@ -10,6 +10,7 @@ import { API_SCOPES, createApiKey } from '../staff/api-keys.service.ts';
 import { createStaff, STAFF_ROLES } from '../staff/staff.service.ts';
 import { setOidcProvider } from '../staff/oidc.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
+import { verifyMain } from './verify-main.ts';
 
 const USAGE = `Usage: finestreta <command> [options]
 
@@ -25,6 +26,10 @@ Commands:
   oidc set --issuer <https url> --client-id <id> [--org <slug>]
                                              staff sign in through this OpenID Connect provider;
                                              the client secret is read from stdin
+  verify <package.asice> [--schemas <shared/standards>] [--ca <pem>]...
+                                             check an evidence package: mimetype, every digest, the seal's
+                                             CAdES signature and certificate, the timestamp, the event chain;
+                                             exit 0 when valid, else 1 naming the first thing wrong
 
 Configuration comes from the environment (see .env.example), as for the server.`;
 
@@ -75,12 +80,19 @@ async function run(argv: string[]): Promise<void> {
       office: { type: 'string' },
       issuer: { type: 'string' },
       'client-id': { type: 'string' },
+      schemas: { type: 'string' },
+      ca: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const command = positionals.join(' ');
   if (values.help || command === '' || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (positionals[0] === 'verify') {
+    // Needs no database or configuration: anyone holding a package can check it.
+    process.exitCode = await verifyMain(argv);
     return;
   }
   const known = ['migrate', 'api-key create', 'user create', 'oidc set', 'office create'];
