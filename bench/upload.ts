@@ -19,9 +19,9 @@
  * acknowledged offset, so the baseline writer fsyncs each request too. Each
  * server first receives an untimed upload of BENCH_WARMUP_BYTES (default
  * 64 MiB; 0 for none), so that both are measured warm, as servers run. The
- * app runs as the crash test runs it, `node --import tsx src/server/main.ts`
- * with the `npm start` flags, on a fresh SQLite database holding one
- * organisation, one appointment and its signed-in citizen. The file is a PDF
+ * app runs as `npm start` runs it, `node <flags> dist/server/main.mjs` (the
+ * bundle, built from the current sources first), on a fresh SQLite database
+ * holding one organisation, one appointment and its signed-in citizen. The file is a PDF
  * by header and trailer (the app checks both before recording the document)
  * around bytes generated on the fly from a deterministic pattern; nothing of
  * it is kept on disk or in memory outside the servers. The SHA-256 the app
@@ -49,14 +49,23 @@ const DIAGNOSE = process.env.BENCH_DIAGNOSE === '1';
 const SAMPLE_MS = 100;
 const GOALS = { ratio: 0.85, peakRssMb: 150 };
 const ROOT = path.resolve(import.meta.dirname, '..');
-/** Node flags of the app server: those `npm start` gives it (`tsx <flags> src/server/main.ts`), unless BENCH_APP_FLAGS tries others. */
+/** The server `npm start` runs: the bundle `npm run build:server` makes. */
+const APP_ENTRY = 'dist/server/main.mjs';
+/** Node flags of the app server: those `npm start` gives it (`node <flags> dist/server/main.mjs`), unless BENCH_APP_FLAGS tries others. */
 const APP_NODE_FLAGS = (process.env.BENCH_APP_FLAGS ?? startScriptFlags()).split(' ').filter(Boolean);
 
 function startScriptFlags(): string {
   const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
-  const start = /\btsx((?:\s+--\S+)*)\s+src\/server\/main\.ts/.exec(scripts?.start ?? '');
-  if (!start) throw new Error('package.json: the start script no longer runs `tsx [flags] src/server/main.ts`; update bench/upload.ts');
+  const start = /\bnode((?:\s+--\S+)*)\s+dist\/server\/main\.mjs/.exec(scripts?.start ?? '');
+  if (!start) throw new Error(`package.json: the start script no longer runs \`node [flags] ${APP_ENTRY}\`; update bench/upload.ts`);
   return start[1] ?? '';
+}
+
+/** Builds the server bundle from the current sources (a fraction of a second), so that the bench never measures a stale one. */
+async function buildServer(): Promise<void> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'scripts/build-server.mjs')], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`scripts/build-server.mjs exited with ${code}`);
 }
 
 // ---------------------------------------------------------------- the bytes
@@ -306,7 +315,7 @@ const appTarget: UploadTarget = {
     const { appointmentId, credentials } = JSON.parse(await runThis(['prepare', dbFile])) as Awaited<ReturnType<typeof prepareApp>>;
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const child = spawn(process.execPath, [...APP_NODE_FLAGS, '--import', 'tsx', 'src/server/main.ts'], {
+    const child = spawn(process.execPath, [...APP_NODE_FLAGS, APP_ENTRY], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
@@ -556,6 +565,7 @@ async function main(): Promise<void> {
   if (BYTES <= WARMUP_BYTES || (WARMUP_BYTES > 0 && WARMUP_BYTES < PDF_HEAD.length + PDF_TRAILER.length)) {
     throw new Error('BENCH_BYTES must exceed BENCH_WARMUP_BYTES, which must be 0 or hold a PDF header and trailer');
   }
+  await buildServer();
   const expected = expectedSha256(BYTES);
   const out = [
     `bench/upload: ${(BYTES / MiB).toFixed(0)} MiB in ${(REQUEST_BYTES / MiB).toFixed(0)} MiB requests, fsync per request, after ${(WARMUP_BYTES / MiB).toFixed(0)} MiB untimed; ` +

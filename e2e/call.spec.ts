@@ -13,117 +13,29 @@
  * the agent sends a "running late" quick message. axe checks the
  * queue and both sides of the call.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { chromium, expect, test, type Locator, type Page } from '@playwright/test';
-import caMail from '../src/server/i18n/locales/ca/mail.json' with { type: 'json' };
-import { bookViaApi, firstFreeSlot, firstVideoProcedure, validNif } from './support/api.ts';
+import { expect, test } from '@playwright/test';
+import { validNif } from './support/api.ts';
+import { startSoon } from './support/appointments.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
+import {
+  AGENT_BROWSER,
+  CARD,
+  bookAndSignIn,
+  enterWaitingRoom,
+  expectMediaBothWays,
+  heading,
+  launchCitizen,
+  openQueue,
+  received,
+  remoteWidth,
+  signInStaff,
+} from './support/call.ts';
 import { createStaff } from './support/cli.ts';
-import { newestMailAfter, outboxCount } from './support/outbox.ts';
 
 const SUPERVISOR = { email: 'e2e-call-supervisor@demo.finestreta.test', password: 'e2e-call-supervisor-2026', name: 'Supervisora Trucada' };
-const CHROMIUM = '/usr/bin/chromium';
-const BASE_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  // Fake camera and microphone allowed without a prompt; screen sharing picks the (fake) screen.
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--auto-select-desktop-capture-source=Entire screen',
-  // The remote sound starts without a click (there is a "Turn on the sound" button for real browsers).
-  '--autoplay-policy=no-user-gesture-required',
-];
 
 // The agent's browser: the default fake camera (a moving pattern, 640×480) and a beeping microphone.
-test.use({ permissions: ['camera', 'microphone', 'notifications'], launchOptions: { executablePath: CHROMIUM, args: BASE_ARGS } });
-
-interface Envelope<T> {
-  data: T;
-}
-
-const CARD = { width: 320, height: 240, frames: 20 };
-
-/**
- * A small YUV4MPEG2 (4:2:0) clip of an identity card on a desk: a light card
- * with a photo and lines of text, and a marker that moves so every frame
- * differs. Chromium loops it as the camera (`--use-file-for-fake-video-capture`).
- */
-function idCardY4m(): Buffer {
-  const { width: w, height: h, frames } = CARD;
-  const header = Buffer.from(`YUV4MPEG2 W${w} H${h} F10:1 Ip A1:1 C420jpeg\n`, 'ascii');
-  const parts: Buffer[] = [header];
-  for (let f = 0; f < frames; f++) {
-    const y = Buffer.alloc(w * h, 40); // a dark desk
-    const u = Buffer.alloc((w / 2) * (h / 2), 128);
-    const v = Buffer.alloc((w / 2) * (h / 2), 128);
-    const fill = (x0: number, y0: number, x1: number, y1: number, luma: number, cb = 128, cr = 128) => {
-      for (let row = y0; row < y1; row++) y.fill(luma, row * w + x0, row * w + x1);
-      for (let row = y0 >> 1; row < y1 >> 1; row++) {
-        u.fill(cb, row * (w / 2) + (x0 >> 1), row * (w / 2) + (x1 >> 1));
-        v.fill(cr, row * (w / 2) + (x0 >> 1), row * (w / 2) + (x1 >> 1));
-      }
-    };
-    fill(30, 40, 290, 200, 215, 140, 118); // the card, slightly blue
-    fill(44, 70, 124, 170, 110); // the photo
-    fill(54, 82, 114, 122, 160); // a face
-    for (let line = 0; line < 5; line++) fill(140, 78 + line * 18, line === 0 ? 270 : 240 - line * 12, 84 + line * 18, 60);
-    fill(140, 180, 280, 190, 90, 110, 150); // the machine-readable zone
-    const x = 40 + ((f * 12) % 220);
-    fill(x, 206, x + 16, 222, 235, 90, 200); // the moving marker
-    parts.push(Buffer.from('FRAME\n', 'ascii'), y, u, v);
-  }
-  return Buffer.concat(parts);
-}
-
-/** The page heading (every page has exactly one h1). */
-function heading(page: Page): Locator {
-  return page.getByRole('heading', { level: 1 });
-}
-
-/** Moves an appointment to start in a few minutes, so its waiting room is open now (booking only takes times with notice). */
-function startSoon(reference: string): void {
-  const dir = process.env.E2E_DATA_DIR;
-  if (!dir) throw new Error('E2E_DATA_DIR is not set (see playwright.config.ts)');
-  const db = new Database(path.join(dir, 'finestreta.sqlite'));
-  try {
-    db.pragma('busy_timeout = 5000');
-    const start = new Date(Date.now() + 5 * 60_000);
-    start.setUTCSeconds(0, 0);
-    const end = new Date(start.getTime() + 30 * 60_000);
-    const changed = db.prepare('UPDATE appointments SET starts_at = ?, ends_at = ? WHERE reference = ?').run(start.toISOString(), end.toISOString(), reference);
-    expect(changed.changes).toBe(1);
-    // The moved appointment no longer holds its original time, so the next spec can book it: the
-    // agent's occupancy (primary key that prevents double booking) goes with the old time.
-    db.prepare('DELETE FROM agent_busy WHERE appointment_id = (SELECT id FROM appointments WHERE reference = ?)').run(reference);
-    db.prepare('UPDATE appointments SET busy_start_unit = 0, busy_end_unit = 0 WHERE reference = ?').run(reference);
-  } finally {
-    db.close();
-  }
-}
-
-/** What one side has received from its first peer so far (the connection details' numbers). */
-async function received(page: Page): Promise<{ frames: number; packets: number }> {
-  const peer = page.getByTestId('call-stats').locator('li').first();
-  if ((await peer.count()) === 0) return { frames: 0, packets: 0 };
-  return {
-    frames: Number((await peer.getAttribute('data-frames-decoded')) ?? 0),
-    packets: Number((await peer.getAttribute('data-audio-packets')) ?? 0),
-  };
-}
-
-/** The width of the other participant's picture as this side decodes it. */
-function remoteWidth(page: Page): Promise<number> {
-  return page.locator('.call-tile:not(.call-tile--self) video').first().evaluate((video: HTMLVideoElement) => video.videoWidth);
-}
+test.use(AGENT_BROWSER);
 
 test.beforeAll(() => {
   createStaff(SUPERVISOR, 'supervisor');
@@ -131,60 +43,17 @@ test.beforeAll(() => {
 
 test('a citizen waits, the agent is alerted and admits, and they see, hear and write to each other', async ({ page, request, baseURL }) => {
   test.setTimeout(240_000);
-  // The citizen's browser, whose camera films the ID card.
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'finestreta-call-'));
-  const y4m = path.join(dir, 'id-card.y4m');
-  writeFileSync(y4m, idCardY4m());
-  const citizenBrowser = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, `--use-file-for-fake-video-capture=${y4m}`] });
+  // The citizen's browser, whose camera films the ID card; its sockets stay reachable to cut the connection in step 10.
+  const { browser: citizenBrowser, page: citizen } = await launchCitizen(baseURL);
   try {
-    const citizenContext = await citizenBrowser.newContext({
-      baseURL,
-      viewport: { width: 360, height: 740 },
-      locale: 'ca-ES',
-      timezoneId: 'Europe/Madrid',
-      permissions: ['camera', 'microphone'],
-    });
-    // Test instrumentation: keep the page's WebSockets reachable, to cut the connection in step 10.
-    await citizenContext.addInitScript(() => {
-      const Native = window.WebSocket;
-      const sockets: WebSocket[] = [];
-      Object.assign(window, { e2eSockets: sockets });
-      window.WebSocket = class extends Native {
-        constructor(url: string | URL, protocols?: string | string[]) {
-          super(url, protocols);
-          sockets.push(this);
-        }
-      };
-    });
-    const citizen = await citizenContext.newPage();
-
     // 1. Booking through the API; the emailed link and password open the citizen's area; the appointment starts soon.
-    const procedureId = await firstVideoProcedure(request);
-    const { startsAt } = await firstFreeSlot(request, procedureId);
-    const mailsBefore = await outboxCount();
-    expect(await bookViaApi(request, { procedureId, startsAt, email: 'marta.call@example.org', idNumber: validNif(63_000_021) })).toBe(201);
-    const text = (await newestMailAfter(mailsBefore)).text ?? '';
-    const link = /https?:\/\/\S+\/a\/[A-Za-z0-9_-]+/.exec(text)?.[0] ?? '';
-    const password = text.split(`${caMail.access.password_label}:`)[1]?.trim().split(/\s+/)[0] ?? '';
-    expect(link).not.toBe('');
-    await citizen.goto(new URL(link).pathname);
-    await citizen.getByLabel('Contrasenya', { exact: true }).fill(password);
-    await citizen.getByRole('button', { name: 'Continua' }).click();
-    await expect(heading(citizen)).toContainText('La vostra cita');
-    const own = (await (await citizen.request.get('/api/citizen/appointment')).json()) as Envelope<{ appointment: { reference: string } }>;
-    const reference = own.data.appointment.reference;
+    const reference = await bookAndSignIn(citizen, request, { email: 'marta.call@example.org', idNumber: validNif(63_000_021) });
     startSoon(reference);
 
     // 2. The agent opens the queue from the staff bar: the appointment is there, not arrived yet.
-    await page.goto('/staff/login');
-    await page.getByLabel('Adreça de correu electrònic').fill(SUPERVISOR.email);
-    await page.getByLabel('Contrasenya', { exact: true }).fill(SUPERVISOR.password);
-    await page.getByRole('button', { name: 'Entra', exact: true }).click();
-    await expect(heading(page)).toContainText('Agenda');
-    await page.getByRole('navigation', { name: 'Àrea del personal' }).getByRole('link', { name: 'Cua' }).click();
-    await expect(heading(page)).toContainText('Cua d’avui');
+    await signInStaff(page, SUPERVISOR);
+    const row = await openQueue(page, reference);
     await expect(heading(page)).toBeFocused();
-    const row = page.getByRole('row').filter({ hasText: reference });
     await expect(row).toContainText('No ha arribat');
     await expect(row).toContainText('Encara no l’ha donat');
     // Alerts: the chime is on, and system notifications (allowed for this browser) too.
@@ -193,20 +62,7 @@ test('a citizen waits, the agent is alerted and admits, and they see, hear and w
     await expectNoAxeViolations(page, 'queue');
 
     // 3. The citizen checks the devices, consents and enters the waiting room.
-    await citizen.reload();
-    await citizen.getByRole('link', { name: 'Entra a la videotrucada' }).click();
-    await expect(heading(citizen)).toContainText('Comproveu la càmera, el micròfon i el so');
-    await citizen.getByRole('button', { name: 'Comença la comprovació' }).click();
-    await expect.poll(() => citizen.getByLabel('Imatge de la vostra càmera').evaluate((v: HTMLVideoElement) => v.videoWidth)).toBe(CARD.width);
-    await citizen.getByRole('button', { name: 'Reprodueix el so de prova' }).click();
-    await citizen.getByRole('group', { name: 'Heu sentit el so?' }).getByLabel('Sí').check();
-    await expect(citizen.getByRole('listitem').filter({ hasText: 'Connexió per a la videotrucada' })).toContainText('Funciona');
-    await citizen.getByRole('button', { name: 'Continua' }).click();
-    await expect(heading(citizen)).toContainText('El vostre consentiment');
-    await citizen.getByLabel('Accepto que es tractin les meves dades personals per a aquest procediment').check();
-    await citizen.getByLabel('Sí, accepto l’enregistrament').check();
-    await citizen.getByRole('button', { name: 'Vés a la sala d’espera' }).click();
-    await expect(heading(citizen)).toContainText('Sala d’espera');
+    await enterWaitingRoom(citizen);
 
     // 4. The agent's queue announces the arrival, highlights the row with "New", and shows the consent.
     await expect(page.getByRole('status').filter({ hasText: 'Jordi Vila està esperant' })).toBeVisible();
@@ -234,10 +90,7 @@ test('a citizen waits, the agent is alerted and admits, and they see, hear and w
     await row.getByRole('button', { name: 'Fes entrar Jordi Vila' }).click();
     await expect(heading(page)).toContainText('Trucada amb Jordi Vila');
     await expect(heading(citizen)).toContainText('Videotrucada');
-    await expect.poll(async () => (await received(page)).frames, { timeout: 30_000 }).toBeGreaterThan(0);
-    await expect.poll(async () => (await received(citizen)).frames, { timeout: 30_000 }).toBeGreaterThan(0);
-    await expect.poll(async () => (await received(page)).packets).toBeGreaterThan(0);
-    await expect.poll(async () => (await received(citizen)).packets).toBeGreaterThan(0);
+    await expectMediaBothWays(page, citizen);
     // The agent sees the citizen's camera: the ID card clip, at its own size.
     await expect.poll(() => remoteWidth(page)).toBe(CARD.width);
     await expect(page.getByRole('region', { name: 'Videotrucada' }).getByRole('figure').first()).toContainText('Persona ciutadana');

@@ -8,14 +8,12 @@
  * the agent knows, and the agent's quick message appears on the citizen's
  * page. axe checks every page and state.
  */
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { expect, test, type APIRequestContext, type Browser, type Locator, type Page } from '@playwright/test';
-import caMail from '../src/server/i18n/locales/ca/mail.json' with { type: 'json' };
-import { bookViaApi, firstFreeSlot, firstVideoProcedure, validNif } from './support/api.ts';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { validNif } from './support/api.ts';
+import { startSoon } from './support/appointments.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
+import { bookAndSignIn, heading } from './support/call.ts';
 import { createStaff } from './support/cli.ts';
-import { newestMailAfter, outboxCount } from './support/outbox.ts';
 
 const SUPERVISOR = { email: 'e2e-waiting-supervisor@demo.finestreta.test', password: 'e2e-waiting-supervisor-2026', name: 'Supervisor Sala' };
 
@@ -42,36 +40,6 @@ test.use({
 
 interface Envelope<T> {
   data: T;
-}
-
-/** The page heading (every page has exactly one h1). */
-function heading(page: Page): Locator {
-  return page.getByRole('heading', { level: 1 });
-}
-
-/**
- * Moves an appointment to start in a few minutes, so its waiting room is
- * open now. Booking can only take times with notice, and the server's clock
- * is the system's: this is the one piece of state not seeded through the API.
- */
-function startSoon(reference: string): void {
-  const dir = process.env.E2E_DATA_DIR;
-  if (!dir) throw new Error('E2E_DATA_DIR is not set (see playwright.config.ts)');
-  const db = new Database(path.join(dir, 'finestreta.sqlite'));
-  try {
-    db.pragma('busy_timeout = 5000');
-    const start = new Date(Date.now() + 5 * 60_000);
-    start.setUTCSeconds(0, 0);
-    const end = new Date(start.getTime() + 30 * 60_000);
-    const changed = db.prepare('UPDATE appointments SET starts_at = ?, ends_at = ? WHERE reference = ?').run(start.toISOString(), end.toISOString(), reference);
-    expect(changed.changes).toBe(1);
-    // The moved appointment no longer holds its original time, so the next spec can book it: the
-    // agent's occupancy (primary key that prevents double booking) goes with the old time.
-    db.prepare('DELETE FROM agent_busy WHERE appointment_id = (SELECT id FROM appointments WHERE reference = ?)').run(reference);
-    db.prepare('UPDATE appointments SET busy_start_unit = 0, busy_end_unit = 0 WHERE reference = ?').run(reference);
-  } finally {
-    db.close();
-  }
 }
 
 /** A member of staff's socket in a page of its own, recording every message it receives. */
@@ -112,27 +80,9 @@ async function agentMessages(page: Page, type: string): Promise<{ type: string; 
   );
 }
 
-/** Books a video appointment through the API and signs in on `page` with the emailed link and password. */
-async function bookAndSignIn(page: Page, request: APIRequestContext, citizen: { email: string; idNumber: string }): Promise<void> {
-  const procedureId = await firstVideoProcedure(request);
-  const { startsAt } = await firstFreeSlot(request, procedureId);
-  const mailsBefore = await outboxCount();
-  expect(await bookViaApi(request, { procedureId, startsAt, ...citizen })).toBe(201);
-  const text = (await newestMailAfter(mailsBefore)).text ?? '';
-  const link = /https?:\/\/\S+\/a\/[A-Za-z0-9_-]+/.exec(text)?.[0] ?? '';
-  const password = text.split(`${caMail.access.password_label}:`)[1]?.trim().split(/\s+/)[0] ?? '';
-  expect(link).not.toBe('');
-  await page.goto(new URL(link).pathname);
-  await page.getByLabel('Contrasenya', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Continua' }).click();
-  await expect(heading(page)).toContainText('La vostra cita');
-}
-
 test('a citizen checks the camera and sound, consents, and waits; the agent is alerted and their message appears', async ({ page, request, browser }) => {
   // Book through the API, sign in, and bring the appointment forward to now.
-  await bookAndSignIn(page, request, { email: 'pere.sala@example.org', idNumber: validNif(62_000_011) });
-  const session = (await (await page.request.get('/api/citizen/appointment')).json()) as Envelope<{ appointment: { reference: string } }>;
-  startSoon(session.data.appointment.reference);
+  startSoon(await bookAndSignIn(page, request, { email: 'pere.sala@example.org', idNumber: validNif(62_000_011) }));
 
   // The agent watches the queue before the citizen arrives: the alert is an event, not a state.
   const agent = await agentSocket(browser);

@@ -18,6 +18,7 @@ import './integration/integration.listeners.ts';
 import './documents/documents.listeners.ts';
 import { documentsRoutes } from './documents/documents.routes.ts';
 import { uploadRoutes } from './documents/uploads.routes.ts';
+import { uploaderRoutes } from './uploader/uploader.routes.ts';
 import { DocumentWorker } from './documents/document-worker.ts';
 import { AppError } from './http/errors.ts';
 import { installErrorHandler, sendError } from './http/error-handler.ts';
@@ -34,6 +35,7 @@ import type { EventBus } from './adapters/bus/event-bus.ts';
 import { createEventBus } from './adapters/bus/create-event-bus.ts';
 import { noShowHandlers } from './realtime/no-show.service.ts';
 import { realtimeRoutes } from './realtime/realtime.routes.ts';
+import { interpreterRoutes } from './interpreters/interpreters.routes.ts';
 import { createRealtime, type Realtime } from './realtime/realtime.setup.ts';
 import type { SocketTimings } from './realtime/realtime.socket.ts';
 
@@ -116,7 +118,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await http.register(integrationRoutes, { ctx, mailer });
   await http.register(documentsRoutes, { ctx, mailer });
   await http.register(uploadRoutes, { ctx });
+  await http.register(uploaderRoutes, { ctx });
   await http.register(realtimeRoutes, { ctx, realtime });
+  await http.register(interpreterRoutes, { ctx, realtime });
   if (ctx.config.env !== 'production' && ctx.mail.kind === 'outbox') {
     await http.register(devMailRoutes, { outboxDir: path.join(ctx.config.dataDir, 'outbox') });
   }

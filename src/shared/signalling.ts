@@ -30,6 +30,14 @@ export const CLOSE_CODES = {
   heartbeatTimeout: 4409,
   replaced: 4410,
   badOrigin: 4400,
+  /** Interpreter: no such invitation in this organisation (a wrong or mistyped link). */
+  invitationInvalid: 4404,
+  /** Interpreter: the invitation is past its time, or its appointment is over. */
+  invitationExpired: 4411,
+  /** Interpreter: staff revoked the invitation (or removed the interpreter from the call). */
+  invitationRevoked: 4412,
+  /** Too many unknown invitations from this address: wait before trying again. */
+  tooManyAttempts: 4429,
 } as const;
 
 /** Who is on the socket. An interpreter joins one call through an invitation link. */
@@ -38,6 +46,12 @@ export type ParticipantRole = z.infer<typeof participantRole>;
 
 /** Where a citizen is, as the agent's queue shows it. */
 export const presenceState = z.enum(['not_arrived', 'waiting', 'in_call', 'left']);
+/**
+ * Why a call or a waiting room ended: hung up, the citizen did not come
+ * (marked by the agent, or automatically: desisted), done, or the
+ * appointment was cancelled or moved to another time meanwhile.
+ */
+export const callEndReason = z.enum(['hang_up', 'no_show', 'desisted', 'completed', 'cancelled', 'rescheduled']);
 export type PresenceState = z.infer<typeof presenceState>;
 
 /** Messages the agent may send to a waiting citizen: fixed templates, translated on the citizen's side. */
@@ -131,6 +145,8 @@ export const serverMessage = z.discriminatedUnion('type', [
   /** Agent: the whole queue (on `watch_queue`), then one entry at a time as it changes. */
   z.object({ type: z.literal('queue'), date: z.string(), entries: z.array(queueEntry) }),
   z.object({ type: z.literal('queue_entry'), entry: queueEntry }),
+  /** Agent: an appointment is no longer in the queue shown (cancelled, moved to another day or agent). */
+  z.object({ type: z.literal('queue_removed'), appointmentId: id }),
   /** Agent: a citizen has just started waiting (sound, notification, highlight). */
   z.object({ type: z.literal('citizen_waiting'), entry: queueEntry }),
   /** Both: the call starts; each client connects to every peer listed (mesh). */
@@ -152,6 +168,6 @@ export const serverMessage = z.discriminatedUnion('type', [
   /** Agent: a document arrived (live or not) — refresh the documents list. */
   z.object({ type: z.literal('document_uploaded'), appointmentId: id, documentId: id, slot: z.string() }),
   z.object({ type: z.literal('returned_to_waiting'), appointmentId: id }),
-  z.object({ type: z.literal('call_ended'), appointmentId: id, reason: z.enum(['hang_up', 'no_show', 'desisted', 'completed']) }),
+  z.object({ type: z.literal('call_ended'), appointmentId: id, reason: callEndReason }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;

@@ -22,7 +22,12 @@ import { DoneScene } from './scenes/citizen/done-scene.tsx';
 import { DocumentsScene } from './scenes/citizen/documents/documents-scene.tsx';
 import { ConsentScene, DeviceCheckScene, WaitingRoomScene } from './scenes/citizen/call/citizen-call-scenes.tsx';
 import { AccessibilityScene, NotFoundScene, PrivacyScene } from './scenes/citizen/info-scenes.tsx';
+import { PhoneLinkScene } from './scenes/citizen/phone/phone-link-scene.tsx';
+import { PhoneUploadScene } from './scenes/citizen/phone/phone-upload-scene.tsx';
 import { PrepareScene } from './scenes/citizen/prepare-scene.tsx';
+import { InterpreterAreaLayout } from './scenes/interpreter/interpreter-area.tsx';
+import { InterpreterCallScene } from './scenes/interpreter/interpreter-call-scene.tsx';
+import { InterpreterCheckScene } from './scenes/interpreter/interpreter-check-scene.tsx';
 import { AccountScene } from './scenes/staff/account-scene.tsx';
 import { AgendaScene } from './scenes/staff/agenda-scene.tsx';
 import { DocumentViewerScene } from './scenes/staff/documents/document-viewer-scene.tsx';
@@ -78,6 +83,14 @@ export const routes: RouteObject[] = [
         ],
       },
       {
+        path: 'i/:token',
+        element: <InterpreterAreaLayout />,
+        children: [
+          { index: true, element: <InterpreterCheckScene /> },
+          { path: 'call', element: <InterpreterCallScene /> },
+        ],
+      },
+      {
         path: 'staff',
         element: <StaffAreaLayout />,
         children: [
@@ -102,6 +115,9 @@ export const routes: RouteObject[] = [
           },
         ],
       },
+      // A phone continuing the citizen's uploads (a phone link, then its own session).
+      { path: 'u', element: <PhoneUploadScene /> },
+      { path: 'u/:token', element: <PhoneLinkScene /> },
       { path: 'accessibility', element: <AccessibilityScene /> },
       { path: 'privacy', element: <PrivacyScene /> },
       { path: '*', element: <NotFoundScene /> },

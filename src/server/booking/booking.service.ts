@@ -11,7 +11,7 @@ import { procedureChannels } from '../catalogue/catalogue.present.ts';
 import { enqueueMail } from '../mail/mail.queue.ts';
 import { bookingRepo } from './booking.repo.ts';
 import { uploadDeadline } from './deadlines.ts';
-import { appointmentChanged, type Actor } from './appointment-hooks.ts';
+import { appointmentChanged, appointmentCommitted, type Actor, type AppointmentChange } from './appointment-hooks.ts';
 import type { BookingRequest, CitizenInput, SlotView } from './booking.schema.ts';
 import { checkSolution } from './captcha.ts';
 
@@ -252,6 +252,7 @@ async function insertBooking(
     created_at: nowIso,
     updated_at: nowIso,
   };
+  const change: AppointmentChange = { type: 'booked', appointment, organisation: org, actor, at: nowIso };
   const mailId = await ctx.db.transaction().execute(async (trx) => {
     try {
       await bookingRepo.insertBooking(trx, {
@@ -278,8 +279,9 @@ async function insertBooking(
       channel === 'video'
         ? await enqueueMail(trx, { organisationId: org.id, appointmentId: appointment.id, kind: 'booking_confirmation', now })
         : null;
-    await appointmentChanged(trx, { type: 'booked', appointment, organisation: org, actor, at: nowIso });
+    await appointmentChanged(trx, change);
     return id;
   });
+  await appointmentCommitted(ctx, change);
   return { appointment, procedure, mailId };
 }

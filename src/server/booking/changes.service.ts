@@ -6,7 +6,7 @@ import { enqueueMail } from '../mail/mail.queue.ts';
 import { OPEN_STATUSES } from '../../shared/limits.ts';
 import { busyUnits } from '../availability/availability.engine.ts';
 import { bookingRepo } from './booking.repo.ts';
-import { appointmentChanged, type Actor } from './appointment-hooks.ts';
+import { appointmentChanged, appointmentCommitted, type Actor, type AppointmentChange } from './appointment-hooks.ts';
 import { alternativesNear, bookableProcedure, candidateOrder, findSlot } from './booking.service.ts';
 import { changeDeadline, uploadDeadline } from './deadlines.ts';
 
@@ -28,7 +28,14 @@ export async function cancelAppointment(
   actor: Actor,
 ): Promise<string> {
   const nowIso = ctx.clock.now().toISOString();
-  return ctx.db.transaction().execute(async (trx) => {
+  const change: AppointmentChange = {
+    type: 'cancelled',
+    organisation: org,
+    appointment: { ...appointment, status: 'cancelled', cancelled_at: nowIso, updated_at: nowIso, ics_sequence: appointment.ics_sequence + 1 },
+    actor,
+    at: nowIso,
+  };
+  const mailId = await ctx.db.transaction().execute(async (trx) => {
     const res = await trx
       .updateTable('appointments')
       .set({ status: 'cancelled', cancelled_at: nowIso, updated_at: nowIso, ics_sequence: appointment.ics_sequence + 1 })
@@ -40,15 +47,11 @@ export async function cancelAppointment(
     if (Number(res.numUpdatedRows) !== 1) throw errors.conflict('appointment_closed');
     await bookingRepo.releaseUnits(trx, appointment.id);
     await bookingRepo.addEvent(trx, org.id, appointment.id, 'appointment.cancelled', actor, nowIso);
-    await appointmentChanged(trx, {
-      type: 'cancelled',
-      organisation: org,
-      appointment: { ...appointment, status: 'cancelled', cancelled_at: nowIso, updated_at: nowIso, ics_sequence: appointment.ics_sequence + 1 },
-      actor,
-      at: nowIso,
-    });
+    await appointmentChanged(trx, change);
     return enqueueMail(trx, { organisationId: org.id, appointmentId: appointment.id, kind: 'appointment_cancelled', now: ctx.clock.now() });
   });
+  await appointmentCommitted(ctx, change);
+  return mailId;
 }
 
 /**
@@ -85,6 +88,15 @@ export async function rescheduleAppointment(
       ics_sequence: appointment.ics_sequence + 1,
       updated_at: nowIso,
     };
+    const change: AppointmentChange = {
+      type: 'rescheduled',
+      appointment: updated,
+      organisation: org,
+      previousStartsAt: appointment.starts_at,
+      previousAgentId: appointment.agent_id,
+      actor,
+      at: nowIso,
+    };
     try {
       const mailId = await ctx.db.transaction().execute(async (trx) => {
         const res = await trx
@@ -111,16 +123,10 @@ export async function rescheduleAppointment(
           from: appointment.starts_at,
           to: updated.starts_at,
         });
-        await appointmentChanged(trx, {
-          type: 'rescheduled',
-          appointment: updated,
-          organisation: org,
-          previousStartsAt: appointment.starts_at,
-          actor,
-          at: nowIso,
-        });
+        await appointmentChanged(trx, change);
         return enqueueMail(trx, { organisationId: org.id, appointmentId: appointment.id, kind: 'appointment_changed', now });
       });
+      await appointmentCommitted(ctx, change);
       return { appointment: updated, mailId };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

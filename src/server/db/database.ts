@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type QueryResult, type SqliteDatabase as SqliteDatabaseLike } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { migrationProvider, migrations } from './migrations.ts';
 import type { Database } from './schema.ts';
@@ -16,7 +17,9 @@ export type Dialect = 'sqlite' | 'postgres';
 /** Opens the configured database (SQLite file or PostgreSQL pool). */
 export function openDatabase(database: Config['database']): { db: Db; dialect: Dialect } {
   if (database.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+    // Loaded here, not at the top: a SQLite installation never needs the PostgreSQL driver (~3 MB of heap).
+    const { Pool } = createRequire(import.meta.url)('pg') as typeof pg;
+    const pool = new Pool({ connectionString: database.url, max: 10 });
     // An idle client dropped by the server (restart, failover) emits 'error' on
     // the pool; without a listener that would end the process. The next query
     // opens a new connection.

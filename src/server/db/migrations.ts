@@ -7,6 +7,8 @@ import { m0005Oidc } from './migrations/0005-oidc.ts';
 import { m0006BusyIndex } from './migrations/0006-busy-index.ts';
 import { m0007Documents } from './migrations/0007-documents.ts';
 import { m0008WaitingRoom } from './migrations/0008-waiting-room.ts';
+import { m0009UploaderLinks } from './migrations/0009-uploader-links.ts';
+import { m0010InterpreterInvitations } from './migrations/0010-interpreter-invitations.ts';
 
 /**
  * Migrations live in code (one file each under `migrations/`) so that the
@@ -23,6 +25,8 @@ export const migrations: Record<string, Migration> = {
   '0006_busy_index': m0006BusyIndex,
   '0007_documents': m0007Documents,
   '0008_waiting_room': m0008WaitingRoom,
+  '0009_uploader_links': m0009UploaderLinks,
+  '0010_interpreter_invitations': m0010InterpreterInvitations,
 };
 
 /** A Kysely migration provider over the in-code list. */

@@ -1,11 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { Server as TusServer } from '@tus/server';
 import { Metadata } from '@tus/utils';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import type { Organisation } from '../db/schema.ts';
+import type { Appointment, Organisation } from '../db/schema.ts';
+import type { Actor } from '../booking/appointment-hooks.ts';
 import { citizenGuard } from '../citizen/citizen.policy.ts';
 import { errorBody } from '../http/error-handler.ts';
 import { AppError, errors } from '../http/errors.ts';
@@ -13,6 +14,7 @@ import { orgOf, tenantPrefix } from '../http/tenant.ts';
 import { TUS_PATH, UPLOAD_METADATA } from '../../shared/documents.ts';
 import { EncryptedTusStore } from '../adapters/storage/tus-store.ts';
 import { documentsRepo } from './documents.repo.ts';
+import type { UploadRow } from './documents.tables.ts';
 import { beginUpload, completeUpload, newUploadId } from './uploads.service.ts';
 
 /** What a tus hook needs to know about the Fastify request it runs for. */
@@ -31,19 +33,40 @@ function nodeRequestOf(req: Request): IncomingMessage | undefined {
   return (req as Request & { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;
 }
 
+/** Who sends the bytes, as the endpoint's guard established it. */
+export interface Uploader {
+  /** The one appointment whose document space this caller reaches. */
+  appointment: Appointment;
+  /** Recorded on the upload, the document and the history. */
+  actor: Actor;
+  /** The one slot this caller may send to, or null for any of the appointment's. */
+  slot: string | null;
+  /** Whether an upload of the appointment is this caller's to continue, inspect or cancel. */
+  owns: (upload: UploadRow) => boolean;
+}
+
+/** What distinguishes one tus endpoint from another: its path and who may use it. */
+export interface TusEndpointOptions {
+  ctx: AppContext;
+  /** Path of the creation endpoint (after the organisation prefix). */
+  path: string;
+  /** onRequest guard: throws 401/403 before anything is read. */
+  authenticate: onRequestAsyncHookHandler;
+  /** The caller, once `authenticate` accepted the request. */
+  uploaderOf: (request: FastifyRequest) => Uploader;
+}
+
 /**
- * The tus 1.0 endpoint (creation, creation-with-upload, termination,
- * expiration; no download). Fastify authenticates and authorises every
- * request — citizen session, CSRF token, the upload belongs to the session's
- * appointment — and checks a new upload's slot, size and name before tus
- * stores a byte; tus then speaks the protocol over the encrypted store.
- * When the last byte arrives, the content is checked and the document
- * recorded before the final PATCH is answered, so the citizen learns at
- * once (in their language) if the file cannot be accepted.
+ * A tus 1.0 endpoint (creation, creation-with-upload, termination,
+ * expiration; no download) over the document space. Fastify authenticates
+ * and authorises every request — the endpoint's session and CSRF token, the
+ * upload belongs to the caller — and checks a new upload's slot, size and
+ * name before tus stores a byte; tus then speaks the protocol over the
+ * encrypted store. When the last byte arrives, the content is checked and
+ * the document recorded before the final PATCH is answered, so the caller
+ * learns at once (in their language) if the file cannot be accepted.
  */
-export const uploadRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const citizen = citizenGuard(ctx);
-  const authenticate = citizen.require({ csrf: true });
+export const tusEndpoint: FastifyPluginAsyncZod<TusEndpointOptions> = async (app, { ctx, path: endpointPath, authenticate, uploaderOf }) => {
   const contexts = new WeakMap<IncomingMessage, UploadRequestContext>();
   const contextOf = (req: Request): UploadRequestContext => {
     const node = nodeRequestOf(req);
@@ -58,7 +81,7 @@ export const uploadRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   };
 
   const tus = new TusServer({
-    path: TUS_PATH,
+    path: endpointPath,
     datastore: new EncryptedTusStore(ctx.blobs),
     maxSize: ctx.config.documents.maxBytes,
     respectForwardedHeaders: ctx.config.trustProxy,
@@ -101,8 +124,8 @@ export const uploadRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
     await tus.handle(request.raw, reply.raw);
   };
 
-  app.post(TUS_PATH, { onRequest: authenticate, config: { rateLimit: { max: 60, timeWindow: 60_000 } } }, async (request, reply) => {
-    const { appointment } = citizen.sessionOf(request);
+  app.post(endpointPath, { onRequest: authenticate, config: { rateLimit: { max: 60, timeWindow: 60_000 } } }, async (request, reply) => {
+    const uploader = uploaderOf(request);
     const lengthHeader = request.headers['upload-length'];
     const size = typeof lengthHeader === 'string' && /^\d{1,15}$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
     if (size === undefined && request.headers['upload-defer-length'] !== '1') throw errors.badRequest('upload_length_required');
@@ -115,22 +138,26 @@ export const uploadRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
     const slot = metadata[UPLOAD_METADATA.slot];
     const fileName = metadata[UPLOAD_METADATA.filename];
     if (!slot || !fileName) throw errors.badRequest('upload_metadata_invalid');
+    // A slot outside the caller's reach does not exist for it.
+    if (uploader.slot !== null && slot !== uploader.slot) throw errors.notFound();
     const id = newUploadId();
-    await beginUpload(ctx, appointment, { slot, fileName, declaredType: metadata[UPLOAD_METADATA.filetype] ?? '', size }, id, 'citizen');
+    await beginUpload(ctx, uploader.appointment, { slot, fileName, declaredType: metadata[UPLOAD_METADATA.filetype] ?? '', size }, id, uploader.actor);
     await handOver(request, reply, id);
   });
 
   const existing = async (request: FastifyRequest, uploadId: string) => {
-    const { appointment } = citizen.sessionOf(request);
+    const uploader = uploaderOf(request);
     const upload = await documentsRepo.upload(ctx.db, orgOf(request).id, uploadId);
-    // Another citizen's upload, or one that was refused or given up, does not exist for this caller.
-    if (!upload || upload.appointment_id !== appointment.id || upload.status === 'refused' || upload.status === 'abandoned') throw errors.notFound();
+    // Another caller's upload, or one that was refused or given up, does not exist for this caller.
+    if (!upload || upload.appointment_id !== uploader.appointment.id || !uploader.owns(upload) || upload.status === 'refused' || upload.status === 'abandoned') {
+      throw errors.notFound();
+    }
     return upload;
   };
 
   app.route({
     method: 'HEAD',
-    url: `${TUS_PATH}/:uploadId`,
+    url: `${endpointPath}/:uploadId`,
     onRequest: authenticate,
     schema: { params: uploadParams },
     handler: async (request, reply) => {
@@ -152,16 +179,27 @@ export const uploadRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
     },
   });
 
-  app.patch(`${TUS_PATH}/:uploadId`, { onRequest: authenticate, schema: { params: uploadParams } }, async (request, reply) => {
+  app.patch(`${endpointPath}/:uploadId`, { onRequest: authenticate, schema: { params: uploadParams } }, async (request, reply) => {
     const upload = await existing(request, request.params.uploadId);
     if (upload.status !== 'receiving') throw errors.conflict('upload_already_complete');
     await handOver(request, reply, upload.id);
   });
 
-  app.delete(`${TUS_PATH}/:uploadId`, { onRequest: authenticate, schema: { params: uploadParams } }, async (request, reply) => {
+  app.delete(`${endpointPath}/:uploadId`, { onRequest: authenticate, schema: { params: uploadParams } }, async (request, reply) => {
     const upload = await existing(request, request.params.uploadId);
     if (upload.status !== 'receiving') throw errors.conflict('upload_already_complete');
     await documentsRepo.setUploadStatus(ctx.db, upload.id, 'receiving', 'abandoned');
     await handOver(request, reply, upload.id);
+  });
+};
+
+/** The citizen's own tus endpoint: their session and CSRF token, any upload of their appointment. */
+export const uploadRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const citizen = citizenGuard(ctx);
+  await app.register(tusEndpoint, {
+    ctx,
+    path: TUS_PATH,
+    authenticate: citizen.require({ csrf: true }),
+    uploaderOf: (request) => ({ appointment: citizen.sessionOf(request).appointment, actor: 'citizen', slot: null, owns: () => true }),
   });
 };

@@ -2,11 +2,15 @@ import type { FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.ts';
 
 /**
- * Hides the secrets a URL can carry: the personal link token (`/a/<token>`)
- * and any `token=` query value. Logs keep only opaque identifiers.
+ * Hides the secrets a URL can carry: the personal link token (`/a/<token>`),
+ * a phone link's token (`/u/<token>`) and any `token=` query value. Logs
+ * keep only opaque identifiers.
  */
 export function maskUrl(url: string): string {
-  return url.replace(/\/a\/[^/?#]+/, '/a/***').replace(/([?&](?:token|password)=)[^&]*/gi, '$1***');
+  return url
+    .replace(/\/a\/[^/?#]+/, '/a/***')
+    .replace(/\/u\/[^/?#]+/, '/u/***')
+    .replace(/([?&](?:token|password)=)[^&]*/gi, '$1***');
 }
 
 /** pino options: request ids, no cookies, no authorisation headers, masked URLs. */

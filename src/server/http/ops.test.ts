@@ -41,5 +41,8 @@ describe('operations and security headers', () => {
     expect(maskUrl('/a/abcDEF123_-xyz?action=cancel')).toBe('/a/***?action=cancel');
     expect(maskUrl('/o/demo/a/abcDEF123')).toBe('/o/demo/a/***');
     expect(maskUrl('/x?token=secret&y=1')).toBe('/x?token=***&y=1');
+    // Phone links too; the uploader API's own paths are no token.
+    expect(maskUrl('/o/demo/u/abcdefghijklmnopqrstuvwxyz234567abcdefg')).toBe('/o/demo/u/***');
+    expect(maskUrl('/api/uploader/uploads/0123abcd')).toBe('/api/uploader/uploads/0123abcd');
   });
 });

@@ -4,6 +4,7 @@ import { createTestApp, procedureId, type TestApp } from '../../../test/test-app
 import type { ApiScope } from '../integration/integration.auth.ts';
 import { apiKeyFor } from '../integration/integration.fixture.ts';
 import { openSocket } from '../realtime/realtime.fixture.ts';
+import { phoneSession } from '../../../test/uploader-helpers.ts';
 import { API_SCOPES } from '../staff/api-keys.service.ts';
 import { CLOSE_CODES } from '../../shared/signalling.ts';
 
@@ -17,8 +18,9 @@ import { CLOSE_CODES } from '../../shared/signalling.ts';
  * - dev: development-only tools, absent in production
  * - apikey:<scope>: an API key of the same organisation holding that scope (`Authorization: Bearer fin_…`)
  * - websocket: the upgrade is open; the socket proves its session in its first message or is closed
+ * - uploader: a phone session opened from a phone link (its own cookie), of the same organisation
  */
-const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'ops' | 'dev' | 'websocket' | `apikey:${ApiScope}`> = {
+const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'ops' | 'dev' | 'websocket' | 'uploader' | `apikey:${ApiScope}`> = {
   'GET /healthz': 'ops',
   'GET /readyz': 'ops',
   'GET /metrics': 'ops',
@@ -38,6 +40,15 @@ const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'ops' | 'dev' | 'w
   'POST /api/uploads': 'citizen',
   'PATCH /api/uploads/:uploadId': 'citizen',
   'DELETE /api/uploads/:uploadId': 'citizen',
+  'POST /api/citizen/appointment/uploaders': 'citizen',
+  'DELETE /api/citizen/appointment/uploaders': 'citizen',
+  'DELETE /api/citizen/appointment/uploaders/:id': 'citizen',
+  'POST /api/uploader/session': 'public',
+  'GET /api/uploader/session': 'uploader',
+  'DELETE /api/uploader/session': 'uploader',
+  'POST /api/uploader/uploads': 'uploader',
+  'PATCH /api/uploader/uploads/:uploadId': 'uploader',
+  'DELETE /api/uploader/uploads/:uploadId': 'uploader',
   'POST /api/staff/session': 'public',
   'GET /api/staff/oidc': 'public',
   'GET /api/staff/oidc/start': 'public',
@@ -59,6 +70,11 @@ const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'ops' | 'dev' | 'w
   'GET /api/staff/appointments/:id/documents/:documentId/content': 'staff',
   'POST /api/staff/appointments/:id/documents/:documentId/review': 'staff',
   'POST /api/staff/appointments/:id/documents/reopen': 'staff',
+  'GET /api/staff/appointments/:id/interpreters': 'staff',
+  'POST /api/staff/appointments/:id/interpreters': 'staff',
+  'POST /api/staff/appointments/:id/interpreters/:invitationId/revoke': 'staff',
+  'POST /api/interpreter/invitation': 'public',
+  'POST /api/interpreter/invitation/consent': 'public',
   'GET /api/v1/procedures': 'apikey:catalogue:read',
   'GET /api/v1/procedures/:id/slots': 'apikey:catalogue:read',
   'POST /api/v1/appointments': 'apikey:appointments:write',
@@ -84,6 +100,7 @@ describe('authorisation of every route', () => {
   let t: TestApp;
   let cookieA = '';
   let csrfA = '';
+  let phoneA = { cookie: '', csrf: '' };
   beforeAll(async () => {
     t = await createTestApp();
     const padro = await procedureId(t, t.orgA.id);
@@ -93,6 +110,7 @@ describe('authorisation of every route', () => {
     const c = res.cookies.find((k) => k.name === 'fin_citizen');
     cookieA = `fin_citizen=${c?.value ?? ''}`;
     csrfA = res.json().data.csrfToken as string;
+    phoneA = await phoneSession(t, { cookie: cookieA, csrf: csrfA });
   });
   afterAll(async () => t.close());
 
@@ -181,6 +199,33 @@ describe('authorisation of every route', () => {
     expect([401, 403]).not.toContain((await apiCall(route, only.authorization)).statusCode);
   });
 
+  const uploaderRoutes = Object.entries(POLICY).filter(([, p]) => p === 'uploader').map(([k]) => k);
+  const call = (route: string, headers: Record<string, string>) => {
+    const [method, url] = route.split(' ') as ['GET' | 'POST' | 'PATCH' | 'DELETE', string];
+    return t.app.http.inject({ method, url: url.replace(':id', '00000000-0000-4000-8000-000000000000'), headers, ...(method === 'GET' ? {} : { payload: {} }) });
+  };
+
+  it.each(uploaderRoutes)('%s: 401 without a phone session, with a citizen session, or on another organisation', async (route) => {
+    expect((await call(route, { host: 'alfa.test' })).statusCode).toBe(401);
+    expect((await call(route, { host: 'alfa.test', cookie: cookieA, 'x-csrf-token': csrfA })).statusCode).toBe(401);
+    expect((await call(route, { host: 'beta.test', cookie: phoneA.cookie, 'x-csrf-token': phoneA.csrf })).statusCode).toBe(401);
+  });
+
+  it.each(uploaderRoutes.filter((r) => !r.startsWith('GET')))('%s: 403 without the phone session\'s CSRF token', async (route) => {
+    expect((await call(route, { host: 'alfa.test', cookie: phoneA.cookie })).statusCode).toBe(403);
+    expect((await call(route, { host: 'alfa.test', cookie: phoneA.cookie, 'x-csrf-token': csrfA })).statusCode).toBe(403);
+  });
+
+  // A phone session is for uploading and nothing else: every other route that needs a session does not know it.
+  const sessionRoutes = Object.entries(POLICY)
+    .filter(([, p]) => p === 'citizen' || p === 'staff' || p.startsWith('apikey:'))
+    .map(([k]) => k);
+
+  it.each(sessionRoutes)('%s: 401 with a phone session', async (route) => {
+    const res = await call(route, { host: 'alfa.test', cookie: phoneA.cookie, 'x-csrf-token': phoneA.csrf });
+    expect(res.statusCode).toBe(401);
+  });
+
   it('GET /api/ws: closes a socket without a session (4401), and is no plain HTTP route', async () => {
     const plain = await t.app.http.inject({ method: 'GET', url: '/api/ws', headers: { host: 'alfa.test' } });
     expect(plain.statusCode).toBe(404);
@@ -190,6 +235,9 @@ describe('authorisation of every route', () => {
     const withCitizen = await openSocket(t.app.http, { cookie: cookieA });
     withCitizen.send({ type: 'hello', role: 'agent', csrf: csrfA });
     expect((await withCitizen.closed).code).toBe(CLOSE_CODES.unauthenticated);
+    const withPhone = await openSocket(t.app.http, { cookie: phoneA.cookie });
+    withPhone.send({ type: 'hello', role: 'citizen', csrf: phoneA.csrf });
+    expect((await withPhone.closed).code).toBe(CLOSE_CODES.unauthenticated);
   });
 
   it('ops probes answer without an organisation; public routes need one', async () => {

@@ -74,6 +74,7 @@ async function onChange(trx: Transaction<Database>, change: AppointmentChange): 
       await scheduleReminders(trx, change.organisation, appointment, at);
       return;
     case 'cancelled':
+    case 'desisted':
       await jobsRepo.cancel(trx, reminderKeys(appointment.id, appointment.starts_at), at);
       return;
   }

@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { simpleParser, type AddressObject } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import { z } from 'zod';
 import { OUTBOX_FILE_PATTERN } from '../adapters/mail/outbox.transport.ts';
 import { errors } from '../http/errors.ts';
@@ -15,6 +16,12 @@ import { escapeHtml } from './mail.layout.ts';
  * without an SMTP server. Register it only outside production. Its pages
  * are developer tooling, deliberately not translated.
  */
+
+/** Parses a message with mailparser, loaded on the first visit: a server whose outbox nobody reads never holds it (~6 MB of heap). */
+async function parseMail(source: Buffer | Readable): Promise<ParsedMail> {
+  const { simpleParser } = await import('mailparser');
+  return simpleParser(source);
+}
 
 /** Options of `devMailRoutes`. */
 export interface DevMailRoutesOptions {
@@ -112,7 +119,7 @@ export const devMailRoutes: FastifyPluginAsyncZod<DevMailRoutesOptions> = (app, 
       .slice(0, LIST_LIMIT);
     const rows = await Promise.all(
       newest.map(async (name) => {
-        const head = await simpleParser(await readHead(path.join(outboxDir, name)));
+        const head = await parseMail(await readHead(path.join(outboxDir, name)));
         const href = `/dev/mail/${encodeURIComponent(name)}`;
         return (
           `<tr><td>${timeElement(head.date)}</td><td>${escapeHtml(addressText(head.to))}</td>` +
@@ -131,7 +138,7 @@ export const devMailRoutes: FastifyPluginAsyncZod<DevMailRoutesOptions> = (app, 
 
   app.get('/dev/mail/:name', { schema: { params: nameParams } }, async (request, reply) => {
     const { name } = request.params;
-    const mail = await simpleParser(createReadStream(await messagePath(outboxDir, name)));
+    const mail = await parseMail(createReadStream(await messagePath(outboxDir, name)));
     const href = `/dev/mail/${encodeURIComponent(name)}`;
     const header = (label: string, value: string): string => `<dt>${label}</dt><dd>${escapeHtml(value)}</dd>`;
     const language = mail.headers.get('content-language');
@@ -167,7 +174,7 @@ ${attachments ? `<h2>Attachments</h2><ul>${attachments}</ul>` : ''}
 
   app.get('/dev/mail/:name/html', { schema: { params: nameParams } }, async (request, reply) => {
     const { name } = request.params;
-    const mail = await simpleParser(createReadStream(await messagePath(outboxDir, name)));
+    const mail = await parseMail(createReadStream(await messagePath(outboxDir, name)));
     if (!mail.html) throw errors.notFound();
     return reply
       .header('content-security-policy', MESSAGE_CSP)

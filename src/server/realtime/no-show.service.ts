@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Actor, AppointmentChange } from '../booking/appointment-hooks.ts';
-import { onAppointmentChange } from '../booking/appointment-hooks.ts';
+import { appointmentChanged, onAppointmentChange } from '../booking/appointment-hooks.ts';
 import { bookingRepo } from '../booking/booking.repo.ts';
 import type { Database, Organisation } from '../db/schema.ts';
 import type { JobHandler } from '../jobs/job-runner.ts';
@@ -92,6 +92,12 @@ export async function desist(
   // The agent's time is free again (as for a cancellation).
   await bookingRepo.releaseUnits(trx, appointment.id);
   await bookingRepo.addEvent(trx, appointment.organisation_id, appointment.id, 'appointment.desisted', actor, nowIso, { reason });
+  // The change's listeners, in this transaction: reminders cancelled, the webhook event queued.
+  const [closed, organisation] = await Promise.all([
+    trx.selectFrom('appointments').selectAll().where('id', '=', appointment.id).executeTakeFirstOrThrow(),
+    trx.selectFrom('organisations').selectAll().where('id', '=', appointment.organisation_id).executeTakeFirstOrThrow(),
+  ]);
+  await appointmentChanged(trx, { type: 'desisted', appointment: closed, organisation, actor, at: nowIso });
   const mailId = await enqueueMail(trx, {
     organisationId: appointment.organisation_id,
     appointmentId: appointment.id,

@@ -71,6 +71,12 @@ describe.each(DIALECTS)('no-show (%s)', (dialect) => {
     // The agent's time is free again.
     expect(await t.ctx.db.selectFrom('agent_busy').select('unit').where('appointment_id', '=', c.appointmentId).execute()).toEqual([]);
     expect(await jobsRepo.byKey(t.ctx.db, noShowKey(c.appointmentId, STARTS))).toMatchObject({ status: 'done' });
+    // The town's systems hear of it (webhook event, with the appointment as closed), and no reminder is left to go out.
+    const hook = await t.ctx.db.selectFrom('webhook_events').select(['type', 'payload']).where('appointment_id', '=', c.appointmentId).where('type', '=', 'appointment.desisted').execute();
+    expect(hook).toHaveLength(1);
+    expect(JSON.parse(hook[0]?.payload ?? '{}')).toMatchObject({ type: 'appointment.desisted', data: { appointment: { status: 'desisted' } } });
+    const reminders = await t.ctx.db.selectFrom('jobs').select('status').where('key', 'like', `reminder:%:${c.appointmentId}:%`).where('status', '=', 'pending').execute();
+    expect(reminders).toEqual([]);
 
     // A second run changes nothing and sends nothing more.
     await t.app.jobs.runDue();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { bookingRepo } from '../booking/booking.repo.ts';
 import type { ClientMessage } from '../../shared/signalling.ts';
+import { interpreterLeaves } from './interpreter.realtime.ts';
 import type { Connection } from './realtime.connection.ts';
 import { RealtimeError } from './realtime.errors.ts';
 import type { RealtimeService } from './realtime.service.ts';
@@ -42,12 +43,18 @@ export async function relaySignal(svc: RealtimeService, conn: Connection, msg: M
 
 /** A chat line: kept in the appointment's history (it is part of the evidence), then shown to every peer, the sender included. */
 export async function chat(svc: RealtimeService, conn: Connection, msg: Msg<'chat'>): Promise<void> {
+  // The chat may carry the citizen's personal data: an interpreter neither reads nor writes it.
+  if (conn.role === 'interpreter') throw new RealtimeError('wrong_role');
   requirePeer(svc, conn, msg.appointmentId);
   const messageId = randomUUID();
   const at = svc.ctx.clock.now().toISOString();
   const from = conn.role ?? 'citizen';
   await bookingRepo.addEvent(svc.ctx.db, conn.org.id, msg.appointmentId, 'call.chat', actorOf(conn), at, { messageId, from, text: msg.text });
-  await svc.hub.publishAppointment(msg.appointmentId, { t: 'to_peers', msg: { type: 'chat', appointmentId: msg.appointmentId, messageId, from, text: msg.text, at } });
+  await svc.hub.publishAppointment(msg.appointmentId, {
+    t: 'to_peers',
+    roles: ['citizen', 'agent'],
+    msg: { type: 'chat', appointmentId: msg.appointmentId, messageId, from, text: msg.text, at },
+  });
 }
 
 /** Microphone, camera and screen sharing on or off, for the other peers' screens. */
@@ -63,9 +70,10 @@ export async function mediaState(svc: RealtimeService, conn: Connection, msg: Ms
 /**
  * Ends the call for everyone. The agent's hang-up completes the appointment;
  * the citizen's puts it back to "left", so a citizen who hung up by mistake
- * can come back through the waiting room.
+ * can come back through the waiting room. An interpreter's only takes them out.
  */
 export async function hangUp(svc: RealtimeService, conn: Connection, msg: Msg<'hang_up'>): Promise<void> {
+  if (conn.role === 'interpreter') return interpreterLeaves(svc, conn, msg.appointmentId);
   requirePeer(svc, conn, msg.appointmentId);
   const { ctx } = svc;
   const nowIso = ctx.clock.now().toISOString();

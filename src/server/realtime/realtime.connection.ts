@@ -38,6 +38,8 @@ export class Connection {
   appointmentId: string | null = null;
   agentId: string | null = null;
   view: CitizenView | null = null;
+  /** Interpreter: the invitation they came in with (their appointment is `appointmentId`). */
+  invitationId: string | null = null;
   /** Agent: who (the row as signed in; the policy reads role and offices from it), and what they watch. */
   staff: Staff | null = null;
   watch: QueueWatch | null = null;
@@ -59,6 +61,8 @@ export class Connection {
     readonly lang: string,
     /** The session cookies presented at the upgrade. */
     readonly cookies: { citizen: string | undefined; staff: string | undefined },
+    /** The client's address (behind a trusted proxy, the one it forwarded), for counting failed invitations. */
+    readonly address = '',
   ) {}
 
   /** Sends one message if the socket is still open. */

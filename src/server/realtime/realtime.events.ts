@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { participantRole, presenceState, queueEntry, quickMessage, serverMessage } from '../../shared/signalling.ts';
+import { callEndReason, participantRole, presenceState, queueEntry, quickMessage, serverMessage } from '../../shared/signalling.ts';
 
 /**
  * What nodes tell each other on the event bus. Never sent to a browser as
@@ -19,6 +19,8 @@ const agentEvent = z.discriminatedUnion('t', [
   /** Who is watching this appointment? (answered with `watchers` on its channel). */
   z.object({ t: z.literal('query'), appointmentId: id }),
   z.object({ t: z.literal('uploaded'), appointmentId: id, documentId: id, slot: z.string() }),
+  /** An appointment left this agent's queue of local day `date` (cancelled, moved to another day or agent). */
+  z.object({ t: z.literal('removed'), appointmentId: id, date: z.string() }),
 ]);
 
 /** Events of one appointment's channel: its citizen's sockets and its call. */
@@ -32,18 +34,22 @@ const appointmentEvent = z.discriminatedUnion('t', [
   /** A quick message from the agent for the waiting citizen. */
   z.object({ t: z.literal('message'), message: quickMessage }),
   z.object({ t: z.literal('to_citizen'), msg: serverMessage }),
-  /** For the call's peers (`agents`: only the agents'), except one. */
-  z.object({ t: z.literal('to_peers'), msg: serverMessage, except: id.optional(), agents: z.boolean().optional() }),
+  /** For the call's peers (`agents`: only the agents'; `roles`: only those roles'), except one. */
+  z.object({ t: z.literal('to_peers'), msg: serverMessage, except: id.optional(), agents: z.boolean().optional(), roles: z.array(participantRole).optional() }),
   /** For one peer of the call. */
   z.object({ t: z.literal('to_peer'), to: id, msg: serverMessage }),
   /** These peers are in the call; with `start`, the call begins and the citizen's sockets join it. */
   z.object({ t: z.literal('peers'), start: z.boolean(), peers: z.array(peer) }),
   z.object({ t: z.literal('left'), peerId: id }),
   /** The call is over for everyone. */
-  z.object({ t: z.literal('ended'), reason: z.enum(['hang_up', 'no_show', 'desisted', 'completed']) }),
+  z.object({ t: z.literal('ended'), reason: callEndReason }),
   z.object({ t: z.literal('returned') }),
   /** Agent `staffId` took the call in another tab (`by`): their other sockets leave it. */
   z.object({ t: z.literal('taken'), staffId: id, by: id }),
+  /** An interpreter's socket said hello with invitation `invitationId`: older ones of the same invitation are closed (replaced). */
+  z.object({ t: z.literal('interpreter'), invitationId: id, connectionId: id }),
+  /** Staff revoked the invitation: its sockets are closed, in the call or not. */
+  z.object({ t: z.literal('interpreter_revoked'), invitationId: id }),
 ]);
 
 /** What travels on the bus: the sending node and its event. */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../adapters/bus/event-bus.ts';
-import { localised } from '../catalogue/catalogue.present.ts';
-import { pickLocalised } from '../../shared/localised.ts';
 import { CLOSE_CODES, type IceServer, type QueueEntry } from '../../shared/signalling.ts';
-import type { Connection, QueueWatch } from './realtime.connection.ts';
-import { errorMessage, RealtimeError } from './realtime.errors.ts';
-import { agentChannel, appointmentChannel, busEnvelope, parseChannel, type AgentEvent, type AppointmentEvent, type Peer } from './realtime.events.ts';
+import type { Connection } from './realtime.connection.ts';
+import { InterpreterLobby } from './interpreter.lobby.ts';
+import { CallRoster } from './realtime.calls.ts';
+import { AgentQueues } from './realtime.queues.ts';
+import { agentChannel, appointmentChannel, busEnvelope, parseChannel, type AgentEvent, type AppointmentEvent } from './realtime.events.ts';
 
 /** Where the hub reports what goes wrong (pino's shape). */
 export interface HubLog {
@@ -19,6 +19,8 @@ export interface HubHooks {
   iceServers(): IceServer[];
   /** The last citizen socket of a waiting appointment went away and none came back in time. */
   citizenGone(appointmentId: string, organisationId: string): Promise<void>;
+  /** An interpreter's socket joined its call, or left it (closed, not replaced nor removed by staff); never rejects. */
+  interpreterInCall(conn: Connection, what: 'joined' | 'left'): Promise<void>;
 }
 
 /**
@@ -28,7 +30,9 @@ export interface HubHooks {
  * appointment (its citizen's sockets and its call's peers) and one per
  * agent (the tabs showing that agent's queue). A node subscribes to a
  * channel only while one of its sockets needs it, so a citizen's socket
- * never even receives another appointment's events.
+ * never even receives another appointment's events. The calls' own state
+ * lives in realtime.calls.ts, the agents' queues in realtime.queues.ts and the
+ * interpreters' sockets in interpreter.lobby.ts.
  */
 export class RealtimeHub {
   /** This node's name on the bus. */
@@ -36,18 +40,32 @@ export class RealtimeHub {
   private readonly connections = new Set<Connection>();
   private readonly byId = new Map<string, Connection>();
   private readonly citizens = new Map<string, Set<Connection>>();
-  private readonly watchers = new Map<string, Set<Connection>>();
-  /** The local sockets in each call. */
-  private readonly peers = new Map<string, Set<Connection>>();
-  /** Every peer of each call this node has heard of (local or not), and those that left (never re-added). */
-  private readonly roster = new Map<string, Map<string, Peer>>();
-  private readonly gone = new Map<string, Set<string>>();
   /** Agent tabs showing each appointment, per node, as the nodes announced them. */
   private readonly watching = new Map<string, Map<string, number>>();
-  /** What this node last announced per appointment. */
-  private readonly announced = new Map<string, number>();
   private readonly subscriptions = new Map<string, { holders: number; ready: Promise<(() => Promise<void>) | null> }>();
   private readonly departures = new Map<string, NodeJS.Timeout>();
+  /** Interpreter sockets (interpreter.lobby.ts): pulled into their call when it starts, like the citizen's. */
+  private readonly interpreters = new InterpreterLobby({ acquire: (conn, channel) => this.acquire(conn, channel), publish: (id, e) => this.publishAppointment(id, e) });
+  /** The agents' tabs showing a queue, and what this node told the citizens of them (realtime.queues.ts). */
+  private readonly queues = new AgentQueues({
+    acquire: (conn, channel) => this.acquire(conn, channel),
+    drop: (conn, channel) => this.drop(conn, channel),
+    publishAgent: (id, e) => this.publishAgent(id, e),
+    publishAppointment: (id, e) => this.publishAppointment(id, e),
+    log: { warn: (obj, msg) => this.log.warn(obj, msg) },
+  });
+  /** The calls this node's sockets take part in (realtime.calls.ts). */
+  private readonly calls = new CallRoster({
+    acquire: (conn, channel) => this.acquire(conn, channel),
+    drop: (conn, channel) => this.drop(conn, channel),
+    publish: (id, e) => this.publishAppointment(id, e),
+    connection: (id) => this.byId.get(id),
+    waiting: (id) => [...this.citizenSockets(id), ...this.interpreters.of(id)],
+    iceServers: () => this.hooks.iceServers(),
+    interpreterJoined: (conn) => this.hooks.interpreterInCall(conn, 'joined'),
+    sendView: (conn) => this.sendView(conn),
+    log: { error: (obj, msg) => this.log.error(obj, msg) },
+  });
   private readonly sweeper: NodeJS.Timeout;
   private closing = false;
 
@@ -69,7 +87,7 @@ export class RealtimeHub {
 
   /** Prometheus text: the sockets this node holds, by role (`none`: not greeted yet). */
   metrics(): Promise<string> {
-    const counts = new Map<string, number>([['citizen', 0], ['agent', 0], ['none', 0]]);
+    const counts = new Map<string, number>([['citizen', 0], ['agent', 0], ['interpreter', 0], ['none', 0]]);
     for (const conn of this.connections) counts.set(conn.role ?? 'none', (counts.get(conn.role ?? 'none') ?? 0) + 1);
     return Promise.resolve(
       [
@@ -93,14 +111,16 @@ export class RealtimeHub {
     conn.closed = true;
     this.connections.delete(conn);
     this.byId.delete(conn.id);
-    if (conn.callOf) this.leaveCall(conn);
+    if (conn.callOf && conn.role === 'interpreter' && !conn.replaced) void this.hooks.interpreterInCall(conn, 'left');
+    this.calls.leave(conn);
+    if (conn.role === 'interpreter') this.interpreters.remove(conn);
     if (conn.appointmentId && conn.role === 'citizen') {
       const set = this.citizens.get(conn.appointmentId);
       set?.delete(conn);
       if (set?.size === 0) this.citizens.delete(conn.appointmentId);
       if (!conn.replaced && !this.citizens.has(conn.appointmentId)) this.scheduleDeparture(conn.appointmentId, conn.org.id);
     }
-    if (conn.watch) this.unwatch(conn);
+    this.queues.unwatch(conn);
     for (const channel of conn.channels) void this.release(channel);
     conn.channels.clear();
   }
@@ -158,74 +178,26 @@ export class RealtimeHub {
     this.departures.delete(appointmentId);
   }
 
-  // --- Agents' queues --------------------------------------------------------------------------
+  // --- Agents' queues (realtime.queues.ts) ------------------------------------------------------
 
   /** An agent tab shows the queue of `date` for `agents`: from now on it receives their appointments' changes. */
-  async watch(conn: Connection, date: string, agents: string[]): Promise<void> {
-    // Another day (or new offices): the new channels are taken before the old ones are given up.
-    const previous = conn.watch;
-    conn.watch = { date, agents: new Set(agents), shown: new Map() };
-    for (const agentId of agents) {
-      let set = this.watchers.get(agentId);
-      if (!set) this.watchers.set(agentId, (set = new Set()));
-      set.add(conn);
-    }
-    await Promise.all(agents.map((a) => this.acquire(conn, agentChannel(a))));
-    if (previous) this.forgetWatch(conn, previous, conn.watch.agents);
+  watch(conn: Connection, date: string, agents: string[]): Promise<void> {
+    return this.queues.watch(conn, date, agents);
   }
 
   /** The entries a watching tab shows: the citizens already waiting among them learn that an agent sees them. */
-  async show(conn: Connection, entries: QueueEntry[]): Promise<void> {
-    const watch = conn.watch;
-    if (!watch) return;
-    for (const e of entries) watch.shown.set(e.appointmentId, e.agentId);
-    await Promise.all(entries.filter((e) => e.presence === 'waiting' || e.presence === 'in_call').map((e) => this.announce(e.appointmentId, e.agentId, true)));
-  }
-
-  private unwatch(conn: Connection): void {
-    const watch = conn.watch;
-    if (!watch) return;
-    conn.watch = null;
-    this.forgetWatch(conn, watch, new Set());
-  }
-
-  /** Drops what a tab watched before, except the agents it still watches. */
-  private forgetWatch(conn: Connection, watch: QueueWatch, keep: ReadonlySet<string>): void {
-    for (const agentId of watch.agents) {
-      if (keep.has(agentId)) continue;
-      const set = this.watchers.get(agentId);
-      set?.delete(conn);
-      if (set?.size === 0) this.watchers.delete(agentId);
-      if (!conn.closed) {
-        const channel = agentChannel(agentId);
-        if (conn.channels.delete(channel)) void this.release(channel);
-      }
-    }
-    for (const [appointmentId, agentId] of watch.shown) {
-      void this.announce(appointmentId, agentId, false).catch((error: unknown) => this.log.warn({ err: error }, 'realtime: announce failed'));
-    }
-  }
-
-  /** How many local tabs show an appointment. */
-  private localWatchers(appointmentId: string, agentId: string): number {
-    let n = 0;
-    for (const conn of this.watchers.get(agentId) ?? []) if (conn.watch?.shown.has(appointmentId)) n++;
-    return n;
-  }
-
-  /** Tells the appointment's citizen (wherever they are) how many tabs here show them, if that is news or asked. */
-  private async announce(appointmentId: string, agentId: string, asked: boolean): Promise<void> {
-    const count = this.localWatchers(appointmentId, agentId);
-    const before = this.announced.get(appointmentId);
-    if (!(count > 0 && asked) && count === (before ?? 0)) return;
-    if (count === 0) this.announced.delete(appointmentId);
-    else this.announced.set(appointmentId, count);
-    await this.publishAppointment(appointmentId, { t: 'watchers', count });
+  show(conn: Connection, entries: QueueEntry[]): Promise<void> {
+    return this.queues.show(conn, entries);
   }
 
   /** Publishes a queue entry's change to every tab showing that agent's queue, on every node. */
   publishQueue(entry: QueueEntry, procedureNames: string, date: string, alert: boolean): Promise<void> {
     return this.publishAgent(entry.agentId, { t: 'queue', entry, names: procedureNames, date, alert });
+  }
+
+  /** Takes an appointment out of an agent's queue of a local day, in every tab showing it. */
+  publishRemoved(agentId: string, appointmentId: string, date: string): Promise<void> {
+    return this.publishAgent(agentId, { t: 'removed', appointmentId, date });
   }
 
   /** A document arrived for an appointment: its agents' tabs refresh their documents list. */
@@ -238,36 +210,16 @@ export class RealtimeHub {
     });
   }
 
-  // --- Calls ----------------------------------------------------------------------------------
+  // --- Calls (realtime.calls.ts) -------------------------------------------------------------
 
-  /**
-   * Puts local sockets into a call: each gets `call_started` with every peer
-   * known so far, the call's other local sockets `peer_joined`; other nodes
-   * are told (and answer with their own peers, which arrive as `peer_joined`).
-   */
-  async joinCall(appointmentId: string, conns: Connection[], start: boolean): Promise<void> {
-    const joining = conns.filter((c) => !c.closed && c.callOf !== appointmentId);
-    if (joining.length === 0) return;
-    const roster = this.rosterOf(appointmentId);
-    const local = this.localPeers(appointmentId);
-    for (const conn of joining) {
-      if (conn.callOf) this.leaveCall(conn);
-      conn.callOf = appointmentId;
-      conn.knownPeers = new Set();
-      local.add(conn);
-      roster.set(conn.id, { peerId: conn.id, role: conn.role ?? 'citizen' });
-    }
-    // Told only once subscribed: a peer's offer right after `call_started` must not be missed.
-    await Promise.all(joining.map((c) => this.acquire(c, appointmentChannel(appointmentId))));
-    for (const conn of joining) if (conn.callOf === appointmentId) this.sendCallStarted(conn, appointmentId);
-    this.tellLocalPeers(appointmentId);
-    await this.publishAppointment(appointmentId, { t: 'peers', start, peers: [...local].map((c) => ({ peerId: c.id, role: c.role ?? 'citizen' })) });
+  /** Puts local sockets into a call (`start`: it begins, and the citizen's and interpreters' sockets everywhere join it). */
+  joinCall(appointmentId: string, conns: Connection[], start: boolean): Promise<void> {
+    return this.calls.joinCall(appointmentId, conns, start);
   }
 
   /** An agent takes the call in this socket: their other sockets in it leave. */
-  async takeCall(appointmentId: string, conn: Connection): Promise<void> {
-    await this.joinCall(appointmentId, [conn], true);
-    if (conn.staff) await this.publishAppointment(appointmentId, { t: 'taken', staffId: conn.staff.id, by: conn.id });
+  takeCall(appointmentId: string, conn: Connection): Promise<void> {
+    return this.calls.takeCall(appointmentId, conn);
   }
 
   /** The local citizen sockets of an appointment (to pull into its call). */
@@ -275,85 +227,19 @@ export class RealtimeHub {
     return [...(this.citizens.get(appointmentId) ?? [])];
   }
 
-  private sendCallStarted(conn: Connection, appointmentId: string): void {
-    const peers = [...this.rosterOf(appointmentId).values()].filter((p) => p.peerId !== conn.id);
-    conn.knownPeers = new Set(peers.map((p) => p.peerId));
-    conn.send({ type: 'call_started', appointmentId, selfPeerId: conn.id, peers, iceServers: this.hooks.iceServers() });
+  /** An interpreter's socket said hello: it waits for its call (or joins it; see interpreter.realtime.ts). */
+  addInterpreter(conn: Connection): Promise<void> {
+    return this.interpreters.add(conn);
   }
 
-  /** Each local peer is told of the roster's peers it does not know yet. */
-  private tellLocalPeers(appointmentId: string): void {
-    const roster = this.rosterOf(appointmentId);
-    for (const conn of this.peers.get(appointmentId) ?? []) {
-      const known = conn.knownPeers ?? (conn.knownPeers = new Set());
-      for (const p of roster.values()) {
-        if (p.peerId === conn.id || known.has(p.peerId)) continue;
-        known.add(p.peerId);
-        conn.send({ type: 'peer_joined', appointmentId, peerId: p.peerId, role: p.role });
-      }
-    }
-  }
-
-  /** A socket leaves its call (closed, replaced, or the call moved to another tab). */
-  private leaveCall(conn: Connection): void {
-    const appointmentId = conn.callOf;
-    if (!appointmentId) return;
-    conn.callOf = null;
-    conn.knownPeers = null;
-    const local = this.peers.get(appointmentId);
-    local?.delete(conn);
-    if (local?.size === 0) this.peers.delete(appointmentId);
-    this.forgetPeer(appointmentId, conn.id);
-    void this.publishAppointment(appointmentId, { t: 'left', peerId: conn.id }).catch(() => undefined);
-    // An agent's socket holds the appointment's channel only for the call.
-    if (!conn.closed && conn.role !== 'citizen') {
-      const channel = appointmentChannel(appointmentId);
-      if (conn.channels.delete(channel)) void this.release(channel);
-    }
-  }
-
-  private forgetPeer(appointmentId: string, peerId: string): void {
-    this.roster.get(appointmentId)?.delete(peerId);
-    let gone = this.gone.get(appointmentId);
-    if (!gone) this.gone.set(appointmentId, (gone = new Set()));
-    gone.add(peerId);
-    for (const conn of this.peers.get(appointmentId) ?? []) {
-      if (conn.knownPeers?.delete(peerId)) conn.send({ type: 'peer_left', appointmentId, peerId });
-    }
-  }
-
-  /** Ends the call for the local sockets (everyone hears the event on the bus); `notify` tells each of them. */
-  private endLocally(appointmentId: string, notify: (conn: Connection) => void): void {
-    const targets = new Set([...(this.peers.get(appointmentId) ?? []), ...(this.citizens.get(appointmentId) ?? [])]);
-    for (const conn of this.peers.get(appointmentId) ?? []) {
-      conn.callOf = null;
-      conn.knownPeers = null;
-      if (conn.role !== 'citizen') {
-        const channel = appointmentChannel(appointmentId);
-        if (conn.channels.delete(channel)) void this.release(channel);
-      }
-    }
-    this.peers.delete(appointmentId);
-    this.roster.delete(appointmentId);
-    this.gone.delete(appointmentId);
-    for (const conn of targets) notify(conn);
-  }
-
-  private rosterOf(appointmentId: string): Map<string, Peer> {
-    let roster = this.roster.get(appointmentId);
-    if (!roster) this.roster.set(appointmentId, (roster = new Map<string, Peer>()));
-    return roster;
-  }
-
-  private localPeers(appointmentId: string): Set<Connection> {
-    let set = this.peers.get(appointmentId);
-    if (!set) this.peers.set(appointmentId, (set = new Set()));
-    return set;
+  /** A socket leaves its call of its own accord (an interpreter leaving: the call goes on without them). */
+  leave(conn: Connection): void {
+    this.calls.leave(conn);
   }
 
   /** Whether a socket is a peer of that call (the sender's side of every call message). */
   inCall(conn: Connection, appointmentId: string): boolean {
-    return conn.callOf === appointmentId;
+    return this.calls.inCall(conn, appointmentId);
   }
 
   // --- Publishing --------------------------------------------------------------------------------
@@ -385,36 +271,12 @@ export class RealtimeHub {
       return;
     }
     const { n, e } = parsed.data;
-    if (where.kind === 'agent') this.onAgentEvent(where.id, e as AgentEvent);
+    if (where.kind === 'agent') this.queues.onEvent(where.id, e as AgentEvent);
     else this.onAppointmentEvent(where.id, n, e as AppointmentEvent);
   };
 
-  private onAgentEvent(agentId: string, e: AgentEvent): void {
-    const tabs = this.watchers.get(agentId);
-    switch (e.t) {
-      case 'queue': {
-        for (const conn of tabs ?? []) {
-          if (conn.watch?.date !== e.date) continue;
-          conn.watch.shown.set(e.entry.appointmentId, agentId);
-          const entry = { ...e.entry, procedureName: pickLocalised(localised(e.names), conn.lang) };
-          conn.send({ type: 'queue_entry', entry });
-          if (e.alert) conn.send({ type: 'citizen_waiting', entry });
-        }
-        void this.announce(e.entry.appointmentId, agentId, true).catch(() => undefined);
-        return;
-      }
-      case 'query':
-        void this.announce(e.appointmentId, agentId, true).catch(() => undefined);
-        return;
-      case 'uploaded':
-        for (const conn of tabs ?? []) {
-          if (conn.watch?.shown.has(e.appointmentId)) conn.send({ type: 'document_uploaded', appointmentId: e.appointmentId, documentId: e.documentId, slot: e.slot });
-        }
-        return;
-    }
-  }
-
   private onAppointmentEvent(appointmentId: string, node: string, e: AppointmentEvent): void {
+    if (this.interpreters.onEvent(appointmentId, e) || this.calls.onEvent(appointmentId, e)) return;
     const citizens = this.citizens.get(appointmentId);
     switch (e.t) {
       case 'citizen':
@@ -453,67 +315,6 @@ export class RealtimeHub {
       case 'to_citizen':
         for (const conn of citizens ?? []) conn.send(e.msg);
         return;
-      case 'to_peers':
-        for (const conn of this.peers.get(appointmentId) ?? []) {
-          if (conn.id === e.except || (e.agents && conn.role === 'citizen')) continue;
-          // A tab that shows the queue already heard of an upload there.
-          if (e.agents && conn.watch?.shown.has(appointmentId)) continue;
-          conn.send(e.msg);
-        }
-        return;
-      case 'to_peer': {
-        const conn = this.byId.get(e.to);
-        if (conn?.callOf === appointmentId) conn.send(e.msg);
-        return;
-      }
-      case 'peers':
-        this.onPeers(appointmentId, e.start, e.peers);
-        return;
-      case 'left':
-        this.forgetPeer(appointmentId, e.peerId);
-        return;
-      case 'ended':
-        this.endLocally(appointmentId, (conn) => conn.send({ type: 'call_ended', appointmentId, reason: e.reason }));
-        return;
-      case 'returned':
-        this.endLocally(appointmentId, (conn) => {
-          conn.send({ type: 'returned_to_waiting', appointmentId });
-          if (conn.role !== 'citizen' || !conn.view) return;
-          conn.view.presence = 'waiting';
-          this.sendView(conn);
-        });
-        return;
-      case 'taken':
-        for (const conn of [...(this.peers.get(appointmentId) ?? [])]) {
-          if (conn.staff?.id !== e.staffId || conn.id === e.by) continue;
-          conn.send(errorMessage(new RealtimeError('call_taken_elsewhere'), conn.lang, undefined));
-          this.leaveCall(conn);
-        }
-        return;
-    }
-  }
-
-  /** Peers announced on the bus: learn them, pull the citizen in when the call starts, and answer with ours. */
-  private onPeers(appointmentId: string, start: boolean, peers: Peer[]): void {
-    const roster = this.rosterOf(appointmentId);
-    const gone = this.gone.get(appointmentId);
-    let learned = 0;
-    for (const p of peers) {
-      if (roster.has(p.peerId) || gone?.has(p.peerId)) continue;
-      roster.set(p.peerId, p);
-      learned++;
-    }
-    const pulled = start ? this.citizenSockets(appointmentId).filter((c) => c.callOf !== appointmentId) : [];
-    if (pulled.length > 0) {
-      void this.joinCall(appointmentId, pulled, false).catch((error: unknown) => this.log.error({ err: error }, 'realtime: joining the call failed'));
-      return;
-    }
-    this.tellLocalPeers(appointmentId);
-    const local = this.peers.get(appointmentId);
-    if (learned > 0 && local && local.size > 0) {
-      void this.publishAppointment(appointmentId, { t: 'peers', start: false, peers: [...local].map((c) => ({ peerId: c.id, role: c.role ?? 'citizen' })) }).catch(() => undefined);
-    } else if (roster.size === 0) {
-      this.roster.delete(appointmentId);
     }
   }
 
@@ -535,6 +336,11 @@ export class RealtimeHub {
     }
     sub.holders++;
     await sub.ready;
+  }
+
+  /** Gives up a socket's hold on a channel, if it held it. */
+  private drop(conn: Connection, channel: string): void {
+    if (conn.channels.delete(channel)) void this.release(channel);
   }
 
   private async release(channel: string): Promise<void> {

@@ -7,6 +7,7 @@ import { staffForSession } from '../staff/staff-auth.service.ts';
 import { visibleAgents } from '../workspace/workspace.service.ts';
 import { CLOSE_CODES, type ClientMessage } from '../../shared/signalling.ts';
 import type { Connection } from './realtime.connection.ts';
+import { interpreterHello, interpreterStillInvited } from './interpreter.realtime.ts';
 import { realtimeRepo } from './realtime.repo.ts';
 
 /**
@@ -42,6 +43,7 @@ export function originAllowed(ctx: AppContext, request: FastifyRequest): boolean
 export type HelloOutcome =
   | { role: 'citizen'; appointmentId: string; agentId: string; token: string }
   | { role: 'agent'; staff: Staff; token: string }
+  | { role: 'interpreter'; appointmentId: string; invitationId: string; token: string }
   | { close: number };
 
 /** Checks a `hello` against the cookies presented at the upgrade. */
@@ -59,8 +61,8 @@ export async function authenticate(ctx: AppContext, conn: Connection, hello: Ext
     if (!token || !principal || !safeEqual(csrf, principal.session.csrf_token)) return { close: CLOSE_CODES.unauthenticated };
     return { role: 'agent', staff: principal.staff, token };
   }
-  // Interpreters join through an invitation link the agent hands out; not built yet.
-  return { close: CLOSE_CODES.forbidden };
+  // An interpreter has no session: the invitation link's token is their identity (see interpreters.policy.ts).
+  return interpreterHello(ctx, conn, hello.invitation);
 }
 
 /**
@@ -77,6 +79,7 @@ export async function stillSignedIn(ctx: AppContext, conn: Connection): Promise<
     const principal = await staffForSession(ctx, conn.org, conn.sessionToken);
     return principal?.staff.id === conn.staff?.id;
   }
+  if (conn.role === 'interpreter') return interpreterStillInvited(ctx, conn);
   return false;
 }
 

@@ -74,10 +74,12 @@ describe.each(DIALECTS)('real-time channel: authentication and messages (%s)', (
     viaPublic.close();
   });
 
-  it('does not admit interpreters yet (4403)', async () => {
-    const socket = await openSocket(t.app.http, { cookie: agent.cookie });
-    socket.send({ type: 'hello', role: 'interpreter', invitation: 'abc' });
-    expect((await socket.closed).code).toBe(CLOSE_CODES.forbidden);
+  it('admits an interpreter only with a valid invitation: a session cookie is no invitation (4404; more in interpreter-call.test.ts)', async () => {
+    for (const hello of [{ invitation: 'abc' }, {}, { csrf: agent.csrf }]) {
+      const socket = await openSocket(t.app.http, { cookie: agent.cookie });
+      socket.send({ type: 'hello', role: 'interpreter', ...hello });
+      expect((await socket.closed).code, JSON.stringify(hello)).toBe(CLOSE_CODES.invitationInvalid);
+    }
   });
 
   it('welcomes a citizen with their appointment and tells them where they are', async () => {

@@ -25,7 +25,8 @@ export const realtimeRoutes: FastifyPluginAsync<{ ctx: AppContext; realtime: Rea
       socket.close(CLOSE_CODES.badOrigin, 'bad origin');
       return;
     }
-    const conn = new Connection(socket, org, request.lang, { citizen: request.cookies[CITIZEN_COOKIE], staff: request.cookies[STAFF_COOKIE] });
+    const cookies = { citizen: request.cookies[CITIZEN_COOKIE], staff: request.cookies[STAFF_COOKIE] };
+    const conn = new Connection(socket, org, request.lang, cookies, request.ip);
     runSocket(realtime.service, conn, realtime.timings);
   });
   return Promise.resolve();

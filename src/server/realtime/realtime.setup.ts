@@ -3,7 +3,9 @@ import type { AppContext } from '../context.ts';
 import type { MailDispatcher } from '../mail/mail.queue.ts';
 import { SIGNALLING_TIMINGS } from '../../shared/signalling.ts';
 import { iceServersFor } from './ice-servers.ts';
+import { interpreterInCall } from './interpreter.realtime.ts';
 import { RealtimeHub } from './realtime.hub.ts';
+import { followAppointmentChanges } from './realtime.changes.ts';
 import { onDocumentUploaded } from './realtime.hooks.ts';
 import { realtimeRepo } from './realtime.repo.ts';
 import { RealtimeService } from './realtime.service.ts';
@@ -35,8 +37,10 @@ export function createRealtime(ctx: AppContext, bus: EventBus, mailer: MailDispa
       const org = await ctx.db.selectFrom('organisations').select(['id', 'time_zone']).where('id', '=', organisationId).executeTakeFirst();
       if (org && service) await service.leave(org, appointmentId, 'disconnected');
     },
+    interpreterInCall: (conn, what) => interpreterInCall(ctx, conn, what),
   }, t);
   service = new RealtimeService(ctx, hub, mailer);
+  const stopFollowing = followAppointmentChanges(ctx, service);
   const stopListening = onDocumentUploaded(ctx, async (upload) => {
     const owner = await realtimeRepo.owner(ctx.db, upload.organisationId, upload.appointmentId);
     if (owner) await hub.publishUpload(owner.agent_id, upload.appointmentId, upload.documentId, upload.slot);
@@ -47,6 +51,7 @@ export function createRealtime(ctx: AppContext, bus: EventBus, mailer: MailDispa
     timings: t,
     close: async () => {
       stopListening();
+      stopFollowing();
       await hub.close();
     },
   };

@@ -1,6 +1,7 @@
 import type { RawData } from 'ws';
 import { AppError } from '../http/errors.ts';
 import { clientMessage, CLOSE_CODES, type ClientMessage } from '../../shared/signalling.ts';
+import { greetInterpreter } from './interpreter.realtime.ts';
 import { chat, hangUp, mediaState, relaySignal } from './realtime-call.service.ts';
 import type { Connection } from './realtime.connection.ts';
 import { errorMessage, RealtimeError } from './realtime.errors.ts';
@@ -14,6 +15,15 @@ export interface SocketTimings {
   /** How long a waiting citizen's socket may stay away before they count as having left. */
   departureGraceMs: number;
 }
+
+/** The close frame's reason for each refusal of a hello (the code is what clients act on). */
+const CLOSE_REASONS: ReadonlyMap<number, string> = new Map([
+  [CLOSE_CODES.forbidden, 'forbidden'],
+  [CLOSE_CODES.invitationInvalid, 'invitation not found'],
+  [CLOSE_CODES.invitationExpired, 'invitation expired'],
+  [CLOSE_CODES.invitationRevoked, 'invitation revoked'],
+  [CLOSE_CODES.tooManyAttempts, 'too many attempts'],
+]);
 
 /** Messages that act on the appointment: the session is checked again before each (it may have ended since the hello). */
 const ACTIONS: ReadonlySet<ClientMessage['type']> = new Set([...CITIZEN_MESSAGES, ...AGENT_MESSAGES]);
@@ -123,11 +133,19 @@ async function hello(svc: RealtimeService, conn: Connection, msg: Extract<Client
   if (conn.role) throw new RealtimeError('already_greeted');
   const outcome = await authenticate(svc.ctx, conn, msg);
   if ('close' in outcome) {
-    conn.close(outcome.close, outcome.close === CLOSE_CODES.forbidden ? 'forbidden' : 'unauthenticated');
+    conn.close(outcome.close, CLOSE_REASONS.get(outcome.close) ?? 'unauthenticated');
     return;
   }
   conn.sessionToken = outcome.token;
   const serverTime = svc.ctx.clock.now().toISOString();
+  if (outcome.role === 'interpreter') {
+    conn.role = 'interpreter';
+    conn.appointmentId = outcome.appointmentId;
+    conn.invitationId = outcome.invitationId;
+    conn.send({ type: 'welcome', connectionId: conn.id, role: 'interpreter', appointmentId: outcome.appointmentId, serverTime });
+    await greetInterpreter(svc, conn);
+    return;
+  }
   if (outcome.role === 'citizen') {
     conn.role = 'citizen';
     conn.send({ type: 'welcome', connectionId: conn.id, role: 'citizen', appointmentId: outcome.appointmentId, serverTime });

@@ -8,7 +8,13 @@ import { apiAppointment, documented } from '../integration/integration.schema.ts
 import { webhooksRepo } from './webhooks.repo.ts';
 
 /** Event types a subscription may ask for. */
-export const WEBHOOK_EVENT_TYPES = ['appointment.booked', 'appointment.cancelled', 'appointment.rescheduled', 'appointment.video_offered'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'appointment.booked',
+  'appointment.cancelled',
+  'appointment.rescheduled',
+  'appointment.video_offered',
+  'appointment.desisted',
+] as const;
 /** One event type. */
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
@@ -25,6 +31,8 @@ const EVENT_OF = {
   rescheduled: 'appointment.rescheduled',
   // Staff switched an in-person appointment to video: the town's system learns the channel changed.
   video_offered: 'appointment.video_offered',
+  // The citizen did not come: the town's system closes its file as withdrawn (Ley 39/2015 art. 94).
+  desisted: 'appointment.desisted',
 } as const satisfies Record<AppointmentChange['type'], WebhookEventType | null>;
 
 /** The JSON body of every webhook delivery. */

@@ -4,7 +4,7 @@ import type { Organisation, Staff } from '../db/schema.ts';
 import { errors } from '../http/errors.ts';
 import { UNIT_MS } from '../availability/availability.engine.ts';
 import { ZoneClock, addDays, daysBetween } from '../availability/zone-clock.ts';
-import { appointmentChanged } from '../booking/appointment-hooks.ts';
+import { appointmentChanged, appointmentCommitted, type AppointmentChange } from '../booking/appointment-hooks.ts';
 import { bookingRepo } from '../booking/booking.repo.ts';
 import { bookableProcedure, findSlot } from '../booking/booking.service.ts';
 import { localised, procedureChannels } from '../catalogue/catalogue.present.ts';
@@ -139,7 +139,16 @@ export async function offerVideo(ctx: AppContext, org: Organisation, viewer: Sta
   if (!procedureChannels(procedure).includes('video')) throw errors.unprocessable('channel_not_offered');
   const now = ctx.clock.now();
   const nowIso = now.toISOString();
-  return ctx.db.transaction().execute(async (trx) => {
+  const actor = `staff:${viewer.id}` as const;
+  const { procedure_name: _p, agent_name: _a, ...appointment } = a;
+  const change: AppointmentChange = {
+    type: 'video_offered',
+    appointment: { ...appointment, channel: 'video', updated_at: nowIso },
+    organisation: org,
+    actor,
+    at: nowIso,
+  };
+  const mailId = await ctx.db.transaction().execute(async (trx) => {
     const res = await trx
       .updateTable('appointments')
       .set({ channel: 'video', updated_at: nowIso })
@@ -149,18 +158,12 @@ export async function offerVideo(ctx: AppContext, org: Organisation, viewer: Sta
       .where('status', 'in', [...OPEN_STATUSES])
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) throw errors.conflict('appointment_closed');
-    const actor = `staff:${viewer.id}` as const;
     await bookingRepo.addEvent(trx, org.id, a.id, 'appointment.video_offered', actor, nowIso);
-    const { procedure_name: _p, agent_name: _a, ...appointment } = a;
-    await appointmentChanged(trx, {
-      type: 'video_offered',
-      appointment: { ...appointment, channel: 'video', updated_at: nowIso },
-      organisation: org,
-      actor,
-      at: nowIso,
-    });
+    await appointmentChanged(trx, change);
     return enqueueMail(trx, { organisationId: org.id, appointmentId: a.id, kind: 'booking_confirmation', now });
   });
+  await appointmentCommitted(ctx, change);
+  return mailId;
 }
 
 /**
@@ -200,4 +203,15 @@ export async function reassign(ctx: AppContext, org: Organisation, viewer: Staff
     if (isUniqueViolation(error)) throw errors.conflict('agent_busy');
     throw error;
   }
+  // Not an appointment change for reminders or webhooks (same time, same citizen), but the two agents' queues change.
+  const { procedure_name: _p, agent_name: _a, ...appointment } = a;
+  await appointmentCommitted(ctx, {
+    type: 'rescheduled',
+    appointment: { ...appointment, agent_id: agentId, updated_at: nowIso },
+    organisation: org,
+    previousStartsAt: a.starts_at,
+    previousAgentId: a.agent_id,
+    actor: `staff:${viewer.id}`,
+    at: nowIso,
+  });
 }

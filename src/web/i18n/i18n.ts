@@ -23,6 +23,12 @@ import reviewEs from './locales/review/es.json';
 import uploadsCa from './locales/uploads/ca.json';
 import uploadsEn from './locales/uploads/en.json';
 import uploadsEs from './locales/uploads/es.json';
+import interpreterCa from './locales/interpreter/ca.json';
+import interpreterEn from './locales/interpreter/en.json';
+import interpreterEs from './locales/interpreter/es.json';
+import phoneCa from './locales/phone/ca.json';
+import phoneEn from './locales/phone/en.json';
+import phoneEs from './locales/phone/es.json';
 
 const STORAGE_KEY = 'finestreta.language';
 
@@ -69,9 +75,9 @@ export async function initI18n(): Promise<typeof i18next> {
     .init({
       // Each feature's catalogue lives in its own file (one top-level key each) and is merged here.
       resources: {
-        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa, ...liveCa } },
-        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs, ...liveEs } },
-        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn, ...liveEn } },
+        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa, ...liveCa, ...interpreterCa, ...phoneCa } },
+        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs, ...liveEs, ...interpreterEs, ...phoneEs } },
+        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn, ...liveEn, ...interpreterEn, ...phoneEn } },
       },
       lng: initial,
       fallbackLng: DEFAULT_LANGUAGE,

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   BANDWIDTH_POLICY,
+  EMPTY_HISTORY,
   isPoorSample,
   lossBetween,
   readOutgoing,
   readReceived,
+  recordOutgoing,
   shouldFallBackToAudio,
   type BandwidthSample,
   type StatsLike,
@@ -37,6 +39,41 @@ describe('audio-only fallback', () => {
     expect(shouldFallBackToAudio([thin, thin, good, thin, thin])).toBe(false);
     expect(shouldFallBackToAudio([thin, thin, thin, good])).toBe(false);
     expect(BANDWIDTH_POLICY.poorSamples).toBe(3);
+  });
+
+  it('judges a connection only once it has been up for a while, and forgets what an outage left behind', () => {
+    const { settleMs } = BANDWIDTH_POLICY;
+    let sent = 0;
+    let lost = 0;
+    /** A reading every 2 s: `bitrate` estimated, `lostNow` of the 100 packets sent since the last one lost. */
+    const reading = (bitrate: number, lostNow = 0) => {
+      sent += 100;
+      lost += lostNow;
+      return { availableOutgoingBitrate: bitrate, counters: { packetsSent: sent, packetsLost: lost } };
+    };
+    let history = EMPTY_HISTORY;
+    let now = 0;
+    const step = (bitrate: number, connected: boolean, lostNow = 0) => {
+      now += 2_000;
+      history = recordOutgoing(history, reading(bitrate, lostNow), connected, now);
+    };
+    // A thin path right after connecting is not judged until it has settled.
+    step(90_000, true);
+    const start = now;
+    while (now - start < settleMs - 2_000) step(90_000, true);
+    expect(history.samples).toEqual([]);
+    for (let i = 0; i < 3; i++) step(90_000, true);
+    expect(shouldFallBackToAudio(history.samples)).toBe(true);
+    // An outage: the estimate decays while no feedback comes; nothing is kept.
+    for (let i = 0; i < 4; i++) step(60_000, false);
+    expect(history).toMatchObject({ samples: [], connectedAt: null });
+    // Back: the first loss report counts the outage's packets, and the estimate climbs back, unjudged while settling.
+    step(100_000, true, 400);
+    while (now - (history.connectedAt ?? now) < settleMs - 2_000) step(140_000, true);
+    expect(history.samples).toEqual([]);
+    step(600_000, true);
+    expect(history.samples).toEqual([{ availableOutgoingBitrate: 600_000, lossFraction: 0 }]);
+    expect(shouldFallBackToAudio(history.samples)).toBe(false);
   });
 
   it('turns cumulative counters into the share lost between two readings', () => {

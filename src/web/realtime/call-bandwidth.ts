@@ -24,10 +24,19 @@ export interface BandwidthPolicy {
   maxLoss: number;
   /** Poor readings in a row before falling back. */
   poorSamples: number;
+  /**
+   * How long after a connection (re)connects its readings are not judged.
+   * While ICE is down no feedback arrives, so the sender's estimate decays
+   * (from ~650 to ~90 kbit/s in a 7 s outage, as e2e/call-offline.spec.ts
+   * measured) and climbs back over seconds, and the first loss report counts
+   * every packet sent during the outage: judged at once, every network drop
+   * would end in audio only. The estimate ramps up at the start of a call too.
+   */
+  settleMs: number;
 }
 
-/** The defaults: at a reading every 2 s, six seconds of a poor path stop the video. */
-export const BANDWIDTH_POLICY: BandwidthPolicy = { minBitrate: 150_000, maxLoss: 0.1, poorSamples: 3 };
+/** The defaults: at a reading every 2 s, six seconds of a poor path stop the video, once it has been up for ten. */
+export const BANDWIDTH_POLICY: BandwidthPolicy = { minBitrate: 150_000, maxLoss: 0.1, poorSamples: 3, settleMs: 10_000 };
 
 /** Whether one reading says the path is too poor for video. Unknown figures never count as poor. */
 export function isPoorSample(sample: BandwidthSample, policy: BandwidthPolicy = BANDWIDTH_POLICY): boolean {
@@ -40,6 +49,40 @@ export function isPoorSample(sample: BandwidthSample, policy: BandwidthPolicy = 
 export function shouldFallBackToAudio(history: readonly BandwidthSample[], policy: BandwidthPolicy = BANDWIDTH_POLICY): boolean {
   if (history.length < policy.poorSamples) return false;
   return history.slice(-policy.poorSamples).every((sample) => isPoorSample(sample, policy));
+}
+
+/** The fallback's memory of one connection's outgoing path. */
+export interface OutgoingHistory {
+  /** Readings of the connected, settled path, oldest first (the latest `poorSamples * 2`). */
+  samples: BandwidthSample[];
+  /** The cumulative counters of the previous reading, to turn the next into a loss fraction. */
+  counters: LossCounters | null;
+  /** When the connection was last seen to become connected (ms); null while it is not connected. */
+  connectedAt: number | null;
+}
+
+/** The memory of a connection not read yet. */
+export const EMPTY_HISTORY: OutgoingHistory = { samples: [], counters: null, connectedAt: null };
+
+/**
+ * Adds one reading (from {@link readOutgoing}) taken at `now` while the
+ * connection was `connected` or not. Only a connected path that has been up
+ * for `settleMs` is judged; a connection that is down forgets its readings,
+ * so what an outage leaves behind never counts against the path that follows.
+ */
+export function recordOutgoing(
+  history: OutgoingHistory,
+  reading: { availableOutgoingBitrate: number | null; counters: LossCounters | null },
+  connected: boolean,
+  now: number,
+  policy: BandwidthPolicy = BANDWIDTH_POLICY,
+): OutgoingHistory {
+  const counters = reading.counters ?? history.counters;
+  if (!connected) return { samples: [], counters, connectedAt: null };
+  const connectedAt = history.connectedAt ?? now;
+  if (!reading.counters || now - connectedAt < policy.settleMs) return { samples: history.samples, counters, connectedAt };
+  const sample = { availableOutgoingBitrate: reading.availableOutgoingBitrate, lossFraction: lossBetween(history.counters, reading.counters) };
+  return { samples: [...history.samples, sample].slice(-policy.poorSamples * 2), counters, connectedAt };
 }
 
 /** Cumulative counters of one outgoing stream, as `getStats()` reports them. */

@@ -18,6 +18,7 @@ import {
   type Facing,
   type MediaProblem,
 } from './call-media.ts';
+import { takeCallMediaAhead } from './call-media-ahead.ts';
 import type { CallNotice, LocalMedia } from './call-types.ts';
 
 /** The local state the view shows (the session adds whether the audio-only fallback is on). */
@@ -75,7 +76,9 @@ export class LocalTracks {
 
   /** Opens microphone and camera together (`preferred` from the device check), each alone if that fails. */
   async open(preferred: { microphoneId?: string | null; cameraId?: string | null }): Promise<void> {
-    const opened = await openMicrophoneAndCamera(audioConstraints(preferred.microphoneId ?? null), videoConstraints(preferred.cameraId ?? null, 'user'));
+    // The devices opened on the agent's click, if any (call-media-ahead.ts): the same defaults, already starting.
+    const ahead = preferred.microphoneId || preferred.cameraId ? null : takeCallMediaAhead();
+    const opened = await (ahead ?? openMicrophoneAndCamera(audioConstraints(preferred.microphoneId ?? null), videoConstraints(preferred.cameraId ?? null, 'user')));
     if (this.closed) {
       opened.audio?.stop();
       opened.video?.stop();

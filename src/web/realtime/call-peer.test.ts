@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPolite, peerConnectionState } from './call-peer.ts';
+import { isPolite, offerRetryDelay, peerConnectionState } from './call-peer.ts';
 
 describe('negotiation roles', () => {
   it('makes the lexically smaller id the impolite side, which sends the first offer', () => {
@@ -38,5 +38,11 @@ describe('connection state shown', () => {
     expect(peerConnectionState('connecting', 'checking', true)).toBe('reconnecting');
     expect(peerConnectionState('failed', 'failed', false)).toBe('failed');
     expect(peerConnectionState('closed', 'closed', true)).toBe('closed');
+  });
+});
+
+describe('offers left unanswered', () => {
+  it('are sent again after 4 s, then twice as long each time up to 32 s, so a slow device can answer', () => {
+    expect([0, 1, 2, 3, 4, 5, 50].map(offerRetryDelay)).toEqual([4_000, 8_000, 16_000, 32_000, 32_000, 32_000, 32_000]);
   });
 });

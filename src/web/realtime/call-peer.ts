@@ -72,8 +72,19 @@ export interface PeerLinkOptions {
   onError?: (error: unknown) => void;
 }
 
-/** An offer left unanswered this long is sent again (the other side may have joined after it went). */
-const OFFER_RETRY_MS = 4_000;
+/**
+ * An offer left unanswered is sent again (the other side may have joined
+ * after it went), after 4 s, then twice as long each time up to 32 s: a slow
+ * or busy device (an old phone, three people's video to encode and decode)
+ * may take longer than 4 s to answer, and re-offering faster than it answers
+ * would roll back every answer before it arrives.
+ */
+const OFFER_RETRY = { firstMs: 4_000, maxMs: 32_000 } as const;
+
+/** How long to wait for the answer to an offer, after `unanswered` offers went unanswered. */
+export function offerRetryDelay(unanswered: number): number {
+  return Math.min(OFFER_RETRY.maxMs, OFFER_RETRY.firstMs * 2 ** Math.min(Math.max(0, unanswered), 10));
+}
 /** An ICE connection "disconnected" this long is restarted; it often recovers by itself sooner. */
 const DISCONNECTED_GRACE_MS = 2_000;
 
@@ -98,6 +109,8 @@ export class PeerLink {
   private video: RTCRtpTransceiver | null = null;
   private queue: Promise<void> = Promise.resolve();
   private offerTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Offers sent again since the last answer. */
+  private unanswered = 0;
   private disconnectTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: PeerLinkOptions) {
@@ -195,11 +208,12 @@ export class PeerLink {
       this.queue = this.queue
         .then(async () => {
           if (this.pc.signalingState !== 'have-local-offer') return;
+          this.unanswered += 1;
           await this.pc.setLocalDescription({ type: 'rollback' });
           await this.offer(true);
         })
         .catch((error: unknown) => this.options.onError?.(error));
-    }, OFFER_RETRY_MS);
+    }, offerRetryDelay(this.unanswered));
   }
 
   private sendLocalDescription(): void {
@@ -228,8 +242,9 @@ export class PeerLink {
         await this.adoptTransceivers();
         await this.pc.setLocalDescription();
         this.sendLocalDescription();
-      } else if (this.offerTimer) {
-        clearTimeout(this.offerTimer);
+      } else {
+        this.unanswered = 0;
+        if (this.offerTimer) clearTimeout(this.offerTimer);
         this.offerTimer = null;
       }
       return;

@@ -12,7 +12,7 @@
  * The local devices are held by {@link LocalTracks} (call-local.ts).
  */
 import type { ParticipantRole } from '../../shared/signalling.ts';
-import { BANDWIDTH_POLICY, lossBetween, readOutgoing, readReceived, shouldFallBackToAudio, type BandwidthSample, type LossCounters, type ReceivedCounters } from './call-bandwidth.ts';
+import { EMPTY_HISTORY, readOutgoing, readReceived, recordOutgoing, shouldFallBackToAudio, type OutgoingHistory, type ReceivedCounters } from './call-bandwidth.ts';
 import { LocalTracks } from './call-local.ts';
 import { listDevices, type DeviceLists } from './call-media.ts';
 import { PeerLink, type PeerConnectionState, type SignalPayload } from './call-peer.ts';
@@ -55,7 +55,7 @@ export class CallSession {
   private readonly peerMedia = new Map<string, { audio: boolean; video: boolean; screen: boolean }>();
   private readonly peerStates = new Map<string, PeerConnectionState>();
   private readonly received = new Map<string, ReceivedCounters>();
-  private readonly bandwidth = new Map<string, { history: BandwidthSample[]; counters: LossCounters | null }>();
+  private readonly bandwidth = new Map<string, OutgoingHistory>();
   private readonly sendStream = new MediaStream();
   private readonly listeners = new Set<() => void>();
   private readonly noticeListeners = new Set<(notice: CallNotice) => void>();
@@ -241,6 +241,8 @@ export class CallSession {
         if (old && old.state !== 'connecting') this.unlink(m.peerId, old, false);
         const existing = this.links.get(m.peerId);
         if (existing) existing.role = m.role;
+        // Learned late that this is the interpreter: the screen being shared is not for them.
+        if (existing && m.role === 'interpreter') void this.syncSenders();
         else this.link(m.peerId, m.role);
         this.notice({ kind: 'peer_joined', role: m.role });
         this.sendMediaState();
@@ -298,7 +300,7 @@ export class CallSession {
       role,
       iceServers: this.start.iceServers,
       sendSignal: (payload) => this.client.send({ type: 'signal', appointmentId: this.appointmentId, to: peerId, ...payload }),
-      localTracks: () => ({ audio: this.tracks.audio, video: this.videoToSend(), stream: this.sendStream }),
+      localTracks: () => ({ audio: this.tracks.audio, video: this.videoFor(this.links.get(peerId)?.role ?? role), stream: this.sendStream }),
       onChange: () => this.linkChanged(peerId),
     });
     this.links.set(peerId, link);
@@ -336,6 +338,15 @@ export class CallSession {
   }
 
   /** What goes out as video: nothing in the audio-only fallback, else the shared screen, else the camera. */
+  /**
+   * What goes out as video to one peer: a shared screen may show the
+   * citizen's documents and data, which an interpreter must not see, so
+   * while sharing they get no picture from this side (the sound goes on).
+   */
+  private videoFor(role: ParticipantRole | null, video: MediaStreamTrack | null = this.videoToSend()): MediaStreamTrack | null {
+    return role === 'interpreter' && this.tracks.state.screen ? null : video;
+  }
+
   private videoToSend(): MediaStreamTrack | null {
     return this.audioOnly ? null : this.tracks.video;
   }
@@ -345,7 +356,7 @@ export class CallSession {
     const audio = this.tracks.audio;
     for (const track of this.sendStream.getTracks()) this.sendStream.removeTrack(track);
     for (const track of [audio, video]) if (track) this.sendStream.addTrack(track);
-    await Promise.all([...this.links.values()].flatMap((link) => [link.setTrack('audio', audio), link.setTrack('video', video)]));
+    await Promise.all([...this.links.values()].flatMap((link) => [link.setTrack('audio', audio), link.setTrack('video', this.videoFor(link.role, video))]));
     this.localChanged();
   }
 
@@ -381,15 +392,9 @@ export class CallSession {
         continue; // closed meanwhile
       }
       this.received.set(peerId, readReceived(report));
-      const outgoing = readOutgoing(report);
-      const entry = this.bandwidth.get(peerId) ?? { history: [], counters: null };
-      if (outgoing.counters) {
-        const sample = { availableOutgoingBitrate: outgoing.availableOutgoingBitrate, lossFraction: lossBetween(entry.counters, outgoing.counters) };
-        entry.history = [...entry.history, sample].slice(-BANDWIDTH_POLICY.poorSamples * 2);
-        entry.counters = outgoing.counters;
-      }
-      this.bandwidth.set(peerId, entry);
-      if (link.state === 'connected' && shouldFallBackToAudio(entry.history)) poor = true;
+      const history = recordOutgoing(this.bandwidth.get(peerId) ?? EMPTY_HISTORY, readOutgoing(report), link.state === 'connected', Date.now());
+      this.bandwidth.set(peerId, history);
+      if (link.state === 'connected' && shouldFallBackToAudio(history.samples)) poor = true;
     }
     if (poor && !this.audioOnly && this.videoToSend()) {
       this.audioOnly = true;
@@ -401,7 +406,7 @@ export class CallSession {
   }
 
   private resetBandwidth(): void {
-    for (const entry of this.bandwidth.values()) entry.history = [];
+    for (const [peerId, history] of this.bandwidth) this.bandwidth.set(peerId, { ...history, samples: [] });
     if (this.audioOnly) {
       this.audioOnly = false;
       this.localChanged();

@@ -33,7 +33,13 @@ export type ClosedReason =
   /** The same person opened another tab or device, which took over. */
   | 'replaced'
   /** The page's origin was refused (a deployment problem, not the user's). */
-  | 'bad_origin';
+  | 'bad_origin'
+  /** Interpreter: the invitation link does not exist, is past its time, or was revoked (removed from the call). */
+  | 'invitation_invalid'
+  | 'invitation_expired'
+  | 'invitation_revoked'
+  /** Too many wrong invitation links from this connection: wait before reloading. */
+  | 'too_many_attempts';
 
 /** A server message of one `type`. */
 export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
@@ -87,6 +93,10 @@ const FINAL_CLOSES: ReadonlyMap<number, ClosedReason> = new Map([
   [CLOSE_CODES.forbidden, 'forbidden'],
   [CLOSE_CODES.replaced, 'replaced'],
   [CLOSE_CODES.badOrigin, 'bad_origin'],
+  [CLOSE_CODES.invitationInvalid, 'invitation_invalid'],
+  [CLOSE_CODES.invitationExpired, 'invitation_expired'],
+  [CLOSE_CODES.invitationRevoked, 'invitation_revoked'],
+  [CLOSE_CODES.tooManyAttempts, 'too_many_attempts'],
 ]);
 
 /**

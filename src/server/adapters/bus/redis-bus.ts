@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type * as ioredis from 'ioredis';
 import { ChannelHandlers, type BusHandler, type BusLog, type EventBus } from './event-bus.ts';
 
 /**
@@ -17,6 +18,8 @@ export function redisBus(url: string, log: BusLog, opts: { connectTimeoutMs?: nu
     // A publish waits through a short outage rather than failing at the first retry.
     maxRetriesPerRequest: 5,
   };
+  // Loaded here, not at the top: a single node (no REDIS_URL) never needs the client (~2 MB of heap).
+  const { Redis } = createRequire(import.meta.url)('ioredis') as typeof ioredis;
   const pub = new Redis(url, options);
   const sub = new Redis(url, options);
   for (const [name, client] of [['publisher', pub], ['subscriber', sub]] as const) {

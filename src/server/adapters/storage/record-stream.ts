@@ -2,6 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { BlobIntegrityError } from './blob-store.ts';
 import { readAt } from './blob-files.ts';
 import type { BlobState } from './blob-state.ts';
+import { paceGarbage } from './gc-pacer.ts';
 import { SEALING_BYTES_MAX, diskRecordSize, recordPosition } from './record-format.ts';
 import { recordSealer, type RunningHash } from './record-sealer.ts';
 
@@ -155,6 +156,8 @@ export async function appendRecords(handle: FileHandle, state: BlobState, source
           at += copied;
           if (fill === batchSize) await handOver();
         }
+        // The chunk is in the ring now: it and the buffers it came through are garbage (see gc-pacer.ts).
+        paceGarbage(bytes.length);
         // Whole records go to the disk as soon as they are whole, not when a batch is full: what arrived
         // before a crash is on disk then, and small uploads are grouped by the chunks they come in.
         if (fill >= recordSize) await handOver();

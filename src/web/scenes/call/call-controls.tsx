@@ -101,7 +101,8 @@ export function CallControls({ session, snapshot }: CallControlsProps) {
           {t('live.call.devices')}
         </button>
         <button type="button" className="button button--warning call-controls__button" onClick={() => session.hangUp()}>
-          {t('live.call.hangUp')}
+          {/* An interpreter's hang-up takes only them out of the call. */}
+          {snapshot.role === 'interpreter' ? t('interpreter.call.leave') : t('live.call.hangUp')}
         </button>
       </div>
       <div id="call-settings" className="call-settings" hidden={!settingsOpen}>

@@ -160,9 +160,12 @@ function CallStage({ session }: { session: CallSession }) {
         <CallControls session={session} snapshot={snapshot} />
         <ConnectionDetails snapshot={snapshot} />
       </div>
-      <div className="call-layout__side">
-        <CallChat messages={snapshot.chat} onSend={(text) => session.sendChat(text)} disabled={snapshot.ended !== null} />
-      </div>
+      {/* The chat may carry the citizen's personal data: an interpreter is not part of it (the server sends them none). */}
+      {snapshot.role === 'interpreter' ? null : (
+        <div className="call-layout__side">
+          <CallChat messages={snapshot.chat} onSend={(text) => session.sendChat(text)} disabled={snapshot.ended !== null} />
+        </div>
+      )}
     </div>
   );
 }

@@ -24,6 +24,7 @@ import type { FromAgendaState } from './agenda-day.tsx';
 import { AppointmentActions } from './appointment-actions.tsx';
 import { AppointmentHistory } from './appointment-history.tsx';
 import { DocumentsSection } from './documents/documents-section.tsx';
+import { InterpreterPanel } from './interpreters/interpreter-panel.tsx';
 import { channelLabel, fullName, NeedsBadges, StaffStatusTag } from './staff-labels.tsx';
 import { useStaffPageTitle, useStaffSession } from './staff-session.ts';
 
@@ -155,6 +156,9 @@ export function AppointmentScene() {
               setSubmits((n) => n + 1);
             }}
           />
+          {appointment.channel === 'video' ? (
+            <InterpreterPanel appointmentId={appointment.id} startsAt={appointment.startsAt} csrfToken={session.csrfToken} onChange={() => setVersion((n) => n + 1)} />
+          ) : null}
           <h2 className="heading-m">{t('staff.history.heading')}</h2>
           <AppointmentHistory
             events={detail.history}

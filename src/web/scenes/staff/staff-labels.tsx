@@ -92,16 +92,24 @@ export function eventLabel(type: string, t: TFunction, exists: (key: string) => 
   const withFile = `review.history.withFile.${name}`;
   if (typeof data.fileName === 'string' && exists(withFile)) return t(withFile, { file: data.fileName });
   const review = `review.history.types.${name}`;
-  return exists(review) ? t(review) : type;
+  if (exists(review)) return t(review);
+  const interpreter = `interpreter.history.types.${name}`;
+  if (exists(interpreter)) return t(interpreter);
+  // Phone links (`uploader.issued`…) are worded by the phone catalogue.
+  const phone = `phone.history.types.${name}`;
+  return exists(phone) ? t(phone) : type;
 }
 
 /**
- * Who did something. The server records `citizen`, `system` or `staff:<id>`;
+ * Who did something. The server records `citizen`, `system`, `staff:<id>` or `interpreter:<invitation id>`;
  * staff are named when `staffNames` knows their id (the signed-in person, the
  * appointment's agent), otherwise called "a member of staff".
  */
 export function actorLabel(actor: string, t: TFunction, staffNames: ReadonlyMap<string, string>): string {
   if (actor === 'citizen') return t('staff.history.actors.citizen');
   if (actor.startsWith('staff:')) return staffNames.get(actor.slice('staff:'.length)) ?? t('staff.history.actors.staff');
+  if (actor.startsWith('interpreter:')) return t('interpreter.history.actor');
+  // `uploader:<link id>`: the citizen, from their phone (through a phone link).
+  if (actor.startsWith('uploader:')) return t('phone.history.actor');
   return t('staff.history.actors.system');
 }

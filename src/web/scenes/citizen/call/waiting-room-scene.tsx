@@ -17,6 +17,7 @@ import { formatInstantDate, formatInstantTime } from '../../../i18n/format.ts';
 import { CallView } from '../../call/call-view.tsx';
 import { useCitizenSession } from '../citizen-area.tsx';
 import { readPreparation } from './call-preparation.ts';
+import { LiveDocumentRequest } from './live-document-request.tsx';
 import { quickMessageText } from './quick-message.ts';
 import { useWaitingRoom } from './use-waiting-room.ts';
 import type { WaitingPhase } from './waiting-room-state.ts';
@@ -76,7 +77,7 @@ export function WaitingRoomScene() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const language = useLanguage();
-  const { session, token, base } = useCitizenSession();
+  const { session, token, base, setSession } = useCitizenSession();
   const { appointment } = session;
   const [preparation] = useState(() => readPreparation(token));
   const over = OVER_STATUSES.includes(appointment.status);
@@ -114,6 +115,13 @@ export function WaitingRoomScene() {
           role="citizen"
           onEnded={room.callEnded}
           devices={{ cameraId: devices.cameraId || null, microphoneId: devices.microphoneId || null }}
+        />
+        <LiveDocumentRequest
+          client={room.client}
+          csrfToken={session.csrfToken}
+          timeZone={appointment.timeZone}
+          reference={appointment.reference}
+          onSessionExpired={() => setSession(null)}
         />
       </>
     );

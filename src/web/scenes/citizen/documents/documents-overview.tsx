@@ -4,6 +4,7 @@
  * is mandatory, the accepted formats and size, and its status. Each links
  * to that document's own page.
  */
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { DOCUMENT_LIMITS, OTHER_SLOT, type DocumentSlotView, type DocumentSpaceView } from '../../../../shared/documents.ts';
@@ -27,6 +28,8 @@ export interface DocumentsOverviewProps {
   timeZone: string;
   /** `/a/<token>`. */
   base: string;
+  /** Shown below the list (the "continue on your phone" option). */
+  extra?: ReactNode;
 }
 
 /** When uploads close, or that they were re-opened, or that they are closed. */
@@ -83,7 +86,7 @@ function TaskNote({ slot, controller }: { slot: DocumentSlotView; controller: Up
 }
 
 /** The task list of the document space. */
-export function DocumentsOverview({ view, controller, procedureName, timeZone, base }: DocumentsOverviewProps) {
+export function DocumentsOverview({ view, controller, procedureName, timeZone, base, extra }: DocumentsOverviewProps) {
   const { t } = useTranslation();
   const language = useLanguage();
   usePageTitle(t('uploads.title'));
@@ -133,6 +136,7 @@ export function DocumentsOverview({ view, controller, procedureName, timeZone, b
           );
         })}
       </ul>
+      {extra}
       <p className="body">
         <Link to={`${base}/appointment`}>{t('uploads.backToAppointment')}</Link>
       </p>

@@ -12,6 +12,7 @@ import { Loading } from '../../../components/content.tsx';
 import { LoadProblem } from '../../../components/problem.tsx';
 import { useLanguage } from '../../../hooks/use-language.ts';
 import { useCitizenSession } from '../citizen-area.tsx';
+import { ContinueOnPhone } from '../phone/continue-on-phone.tsx';
 import { DocumentsOverview } from './documents-overview.tsx';
 import { SlotPage } from './slot-page.tsx';
 import { withOtherSlotNamed } from './slot-text.ts';
@@ -54,8 +55,20 @@ export function DocumentsScene() {
         listPath={`${base}/documents`}
         onChanged={refresh}
         onSessionExpired={expire}
+        extra={<ContinueOnPhone csrfToken={session.csrfToken} timeZone={appointment.timeZone} slot={slot.slot} onPoll={refresh} />}
       />
     );
   }
-  return <DocumentsOverview view={view} controller={controller} procedureName={appointment.procedure.name} timeZone={appointment.timeZone} base={base} />;
+  return (
+    <DocumentsOverview
+      view={view}
+      controller={controller}
+      procedureName={appointment.procedure.name}
+      timeZone={appointment.timeZone}
+      base={base}
+      extra={
+        view.slots.some((s) => s.open) ? <ContinueOnPhone csrfToken={session.csrfToken} timeZone={appointment.timeZone} onPoll={refresh} /> : null
+      }
+    />
+  );
 }

@@ -5,31 +5,27 @@
  * photograph the pages. Problems appear in an error summary at the top,
  * linked to the control they came from.
  */
-import { useState, type ChangeEvent } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { DOCUMENT_LIMITS, OTHER_SLOT, type CitizenDocumentView, type DocumentSlotView } from '../../../../shared/documents.ts';
 import { withdrawDocument } from '../../../api/documents-api.ts';
 import { BackLink } from '../../../components/back-link.tsx';
 import { InsetText, Tag } from '../../../components/content.tsx';
-import { describedBy, ErrorMessage } from '../../../components/error-message.tsx';
 import { ErrorSummary, type SummaryError } from '../../../components/error-summary.tsx';
 import { PageHeading } from '../../../components/page-heading.tsx';
 import { problemMessage } from '../../../components/problem.tsx';
 import { useLanguage } from '../../../hooks/use-language.ts';
 import { usePageTitle } from '../../../hooks/use-page-title.ts';
 import { isSessionExpired } from '../citizen-area.tsx';
-import { acceptAttribute, checkFile } from './file-checks.ts';
+import { FILE_INPUT_ID, FilePick } from './file-pick.tsx';
 import { PHOTO_INPUT_ID, PhotoCapture } from './photo-capture.tsx';
 import { ResumeNotice } from './resume-notice.tsx';
 import { SlotDocuments } from './slot-documents.tsx';
-import { fileProblemMessage, limitsText } from './slot-text.ts';
+import { limitsText } from './slot-text.ts';
 import { isSlotFull } from './space-summary.ts';
 import { UploadAnnouncer, UploadProgress } from './upload-progress.tsx';
 import type { UploadController } from './use-tus-upload.ts';
-
-/** Id of the file input, for the error summary's link. */
-export const FILE_INPUT_ID = 'document-file';
 
 /** Props of {@link SlotPage}. */
 export interface SlotPageProps {
@@ -42,10 +38,12 @@ export interface SlotPageProps {
   /** Fetches the document space again (after a withdrawal). */
   onChanged: () => void;
   onSessionExpired: () => void;
+  /** Shown after the ways to upload, while uploading is possible (the "continue on your phone" option). */
+  extra?: ReactNode;
 }
 
 /** The page of one slot. */
-export function SlotPage({ slot, controller, csrfToken, timeZone, listPath, onChanged, onSessionExpired }: SlotPageProps) {
+export function SlotPage({ slot, controller, csrfToken, timeZone, listPath, onChanged, onSessionExpired, extra }: SlotPageProps) {
   const { t } = useTranslation();
   const language = useLanguage();
   const [removing, setRemoving] = useState<string | null>(null);
@@ -66,23 +64,6 @@ export function SlotPage({ slot, controller, csrfToken, timeZone, listPath, onCh
   const acceptsPdf = slot.acceptedTypes.includes('application/pdf');
   const stored = controller.stored.filter((s) => s.slot === slot.slot);
   const fileError = failure?.source === 'file' ? failure.message : undefined;
-  const fileErrorId = fileError ? `${FILE_INPUT_ID}-error` : undefined;
-
-  const choose = (event: ChangeEvent<HTMLInputElement>) => {
-    const input = event.currentTarget;
-    const file = input.files?.[0];
-    // Cleared at once, so choosing the same file again (after fixing a problem) fires again.
-    input.value = '';
-    if (!file) return;
-    setRemoved(null);
-    const problem = checkFile(file, slot);
-    if (problem) {
-      controller.fail(slot.slot, { message: fileProblemMessage(problem, slot, t, language), source: 'file' });
-      setErrorCount((n) => n + 1);
-      return;
-    }
-    controller.start(slot.slot, file, 'file');
-  };
 
   const remove = async (doc: CitizenDocumentView) => {
     setRemoving(doc.id);
@@ -154,26 +135,18 @@ export function SlotPage({ slot, controller, csrfToken, timeZone, listPath, onCh
       {canUpload ? (
         <>
           <h2 className="heading-m">{replacing ? t('uploads.upload.replaceHeading') : t('uploads.upload.heading')}</h2>
-          <div className={fileError ? 'form-group form-group--error' : 'form-group'}>
-            <label className="label" htmlFor={FILE_INPUT_ID}>
-              {t('uploads.upload.label')}
-            </label>
-            <div id={`${FILE_INPUT_ID}-hint`} className="hint">
-              {replacing ? t('uploads.upload.replaceHint') : t('uploads.upload.hint')}
-            </div>
-            {fileError && fileErrorId ? <ErrorMessage id={fileErrorId} message={fileError} /> : null}
-            <input
-              id={FILE_INPUT_ID}
-              className={fileError ? 'doc-file-input doc-file-input--error' : 'doc-file-input'}
-              type="file"
-              accept={acceptAttribute(slot)}
-              aria-describedby={describedBy(`${FILE_INPUT_ID}-hint`, fileErrorId)}
-              onChange={choose}
-            />
-          </div>
+          <FilePick
+            slot={slot}
+            controller={controller}
+            error={fileError}
+            hint={replacing ? t('uploads.upload.replaceHint') : t('uploads.upload.hint')}
+            onChosen={() => setRemoved(null)}
+            onRefused={() => setErrorCount((n) => n + 1)}
+          />
           {acceptsPdf ? (
             <PhotoCapture slot={slot} controller={controller} error={failure?.source === 'photos' ? failure.message : undefined} />
           ) : null}
+          {extra}
         </>
       ) : null}
 

@@ -44,6 +44,8 @@ export interface TusUploadOptions {
   /** Whether to remember the upload's URL so choosing the same file after a reload continues it. */
   resumable: boolean;
   headers: HeadersOf;
+  /** Absolute URL of the tus creation endpoint; the citizen's own (`tusEndpoint()`) unless given (a phone's). */
+  endpoint?: string | undefined;
 }
 
 const urlStorage = defaultOptions.urlStorage;
@@ -59,7 +61,7 @@ function failureOf(error: Error): TusFailure {
 /** A tus upload of `file` to the document space (not started). */
 export function createTusUpload(file: File, options: TusUploadOptions, handlers: TusHandlers): Upload {
   return new Upload(file, {
-    endpoint: tusEndpoint(),
+    endpoint: options.endpoint ?? tusEndpoint(),
     chunkSize: CHUNK_SIZE,
     retryDelays: [...RETRY_DELAYS],
     metadata: {

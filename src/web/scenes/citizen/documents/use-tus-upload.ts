@@ -68,6 +68,8 @@ export interface UploadSettings {
   onUploaded: (slot: string) => void;
   /** Called when the server no longer knows the session (401). */
   onSessionExpired: () => void;
+  /** Absolute URL of the tus creation endpoint, when not the citizen's own (a phone session's). */
+  endpoint?: string | undefined;
 }
 
 /** The uploads and what the page can do with them. */
@@ -129,7 +131,7 @@ export function useTusUpload(settings: UploadSettings): UploadController {
   current.current = settings;
   const tRef = useRef(t);
   tRef.current = t;
-  const { scope, appointment } = settings;
+  const { scope, appointment, endpoint } = settings;
 
   // tus-js-client adds Tus-Resumable itself (XHR would join a second one into "1.0.0, 1.0.0").
   const headers = useCallback(
@@ -170,7 +172,7 @@ export function useTusUpload(settings: UploadSettings): UploadController {
       const entry: Running = { upload: null, phase: 'uploading', samples: [], renderedAt: 0, fingerprint };
       const upload = createTusUpload(
         file,
-        { slot, fingerprint, resumable, headers },
+        { slot, fingerprint, resumable, headers, endpoint },
         {
           onProgress: (sent, total) => {
             if (!isCurrent(slot, entry)) return;
@@ -251,7 +253,7 @@ export function useTusUpload(settings: UploadSettings): UploadController {
       const continued = storedRef.current.filter((s) => s.urlStorageKey.startsWith(`tus::${fingerprint}::`));
       if (continued.length > 0) setStored((previous) => previous.filter((s) => !continued.includes(s)));
     },
-    [scope, appointment, headers, setPhase, finish],
+    [scope, appointment, endpoint, headers, setPhase, finish],
   );
 
   const pause = useCallback(

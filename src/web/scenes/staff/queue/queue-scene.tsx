@@ -16,6 +16,7 @@ import { PageHeading } from '../../../components/page-heading.tsx';
 import { useLanguage } from '../../../hooks/use-language.ts';
 import { useOrganisation } from '../../../hooks/use-organisation.ts';
 import { capitalise, formatDayWithYear, formatInstantTime, localDateOf } from '../../../i18n/format.ts';
+import { openCallMediaAhead } from '../../../realtime/call-media-ahead.ts';
 import { useConnectionState } from '../../../realtime/use-connection-state.ts';
 import { useStaffPageTitle, useStaffSession } from '../staff-session.ts';
 import { NoShowConfirm, QuickMessageBox } from './queue-actions.tsx';
@@ -220,7 +221,11 @@ export function QueueScene() {
                 entry={entry}
                 now={now}
                 highlighted={highlighted.has(entry.appointmentId)}
-                onAdmit={() => void navigate(callPath(entry.appointmentId))}
+                onAdmit={() => {
+                  // The camera starts while the call page opens and the server starts the call.
+                  openCallMediaAhead();
+                  void navigate(callPath(entry.appointmentId));
+                }}
                 onMessage={() => setBox({ kind: 'message', entry })}
                 onReturn={() =>
                   send({ type: 'return_to_waiting', appointmentId: entry.appointmentId }, t('live.queue.returned', { name: entry.citizenName }))

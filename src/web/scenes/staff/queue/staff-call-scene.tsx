@@ -19,6 +19,7 @@ import type { CallEndReason, CallStart } from '../../../realtime/call-types.ts';
 import { useConnectionState } from '../../../realtime/use-connection-state.ts';
 import { CallView } from '../../call/call-view.tsx';
 import { DocumentsSection } from '../documents/documents-section.tsx';
+import { InterpreterPanel } from '../interpreters/interpreter-panel.tsx';
 import { fullName } from '../staff-labels.tsx';
 import { useStaffPageTitle, useStaffSession } from '../staff-session.ts';
 import { RequestDocument } from './request-document.tsx';
@@ -172,6 +173,7 @@ export function StaffCallScene() {
               onRequest={(slot, note) => client.send({ type: 'request_document', appointmentId: id, slot, ...(note ? { note } : {}) })}
             />
           ) : null}
+          {detail ? <InterpreterPanel appointmentId={id} startsAt={detail.startsAt} csrfToken={session.csrfToken} client={client} /> : null}
           {detail ? (
             <DocumentsSection key={documentsVersion} appointmentId={id} appointmentStatus={detail.status} timeZone={timeZone} />
           ) : null}

@@ -68,6 +68,9 @@ export function useQueue(client: SignallingClient | null, onArrival: (entry: Que
         setTick(Date.now());
         setEntries((list) => upsertEntry(list ?? [], m.entry));
       }),
+      client.on('queue_removed', (m) => {
+        setEntries((list) => (list ?? []).filter((e) => e.appointmentId !== m.appointmentId));
+      }),
       client.on('citizen_waiting', (m) => {
         setTick(Date.now());
         setEntries((list) => upsertEntry(list ?? [], m.entry));
