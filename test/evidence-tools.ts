@@ -10,8 +10,8 @@ import { sealFromKey, type OrganSeal } from '../src/server/adapters/seal/seal.ts
 
 const run = promisify(execFile);
 
-/** Absolute path of shared/standards (official schemas and their catalog). */
-export const STANDARDS_DIR = path.resolve(import.meta.dirname, '../../shared/standards');
+/** Absolute path of standards/ (the official schemas and their catalog, vendored from shared/standards so a fresh clone has them). */
+export const STANDARDS_DIR = path.resolve(import.meta.dirname, '../standards');
 
 /**
  * Fails the test loudly when a system tool is missing: these tests prove

@@ -83,7 +83,7 @@ describe.each(DIALECTS)('OpenAPI document and reference page (%s)', (dialect) =>
 
   it('documents the webhooks: each event’s signed headers and body', () => {
     const hooks = doc.webhooks as Record<string, { post: Json }>;
-    expect(Object.keys(hooks).sort()).toEqual(['appointment.booked', 'appointment.cancelled', 'appointment.rescheduled', 'appointment.video_offered']);
+    expect(Object.keys(hooks).sort()).toEqual(['appointment.booked', 'appointment.cancelled', 'appointment.desisted', 'appointment.rescheduled', 'appointment.video_offered']);
     const names = (hooks['appointment.booked']?.post.parameters as { name: string }[]).map((p) => p.name);
     expect(names).toEqual(['Finestreta-Event-Id', 'Finestreta-Timestamp', 'Finestreta-Signature']);
     expect(components().schemas.WebhookEvent).toMatchObject({ required: expect.arrayContaining(['id', 'type', 'occurredAt', 'organisation', 'data']) });
