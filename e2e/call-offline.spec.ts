@@ -44,10 +44,34 @@ function iceUfrags(page: Page): Promise<string[]> {
   );
 }
 
-/** Waits until `page` has decoded `more` video frames beyond what it had decoded now. */
-async function expectVideoFlowing(page: Page, more = NEW_FRAMES): Promise<void> {
+/** What a page's connections say about the video they send and receive, for a failure's report. */
+function videoPath(page: Page): Promise<unknown> {
+  return page.evaluate(async () => {
+    const peers = (window as unknown as { e2ePeerConnections?: RTCPeerConnection[] }).e2ePeerConnections ?? [];
+    const out: unknown[] = [];
+    for (const pc of peers.filter((p) => p.connectionState !== 'closed')) {
+      const seen: Record<string, unknown>[] = [];
+      (await pc.getStats()).forEach((r: Record<string, unknown>) => {
+        if (r.type === 'outbound-rtp' && r.kind === 'video')
+          seen.push({ out: r.framesEncoded, sent: r.framesSent, limit: r.qualityLimitationReason, active: r.active, fps: r.framesPerSecond });
+        if (r.type === 'inbound-rtp' && r.kind === 'video') seen.push({ decoded: r.framesDecoded, received: r.framesReceived, lost: r.packetsLost });
+        if (r.type === 'candidate-pair' && r.nominated === true) seen.push({ pair: r.state, bwe: r.availableOutgoingBitrate });
+      });
+      out.push({ state: pc.connectionState, ice: pc.iceConnectionState, signaling: pc.signalingState, stats: seen });
+    }
+    return { onLine: navigator.onLine, peers: out, notices: [...document.querySelectorAll('[role=status]')].map((e) => e.textContent) };
+  });
+}
+
+/** Waits until `page` has decoded `more` video frames beyond what it had decoded now; on failure, says how both sides' video stands. */
+async function expectVideoFlowing(page: Page, more = NEW_FRAMES, other?: Page): Promise<void> {
   const now = await framesDecoded(page);
-  await expect.poll(() => framesDecoded(page), { timeout: 30_000, message: 'video frames decoded' }).toBeGreaterThan(now + more);
+  try {
+    await expect.poll(() => framesDecoded(page), { timeout: 30_000, message: 'video frames decoded' }).toBeGreaterThan(now + more);
+  } catch (error) {
+    const report = { receiver: await videoPath(page).catch(String), sender: other ? await videoPath(other).catch(String) : null };
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${JSON.stringify(report, null, 1)}`);
+  }
 }
 
 test('the citizen’s network drops for a few seconds and the call comes back by itself', async ({ page, request, baseURL }) => {
@@ -104,9 +128,9 @@ test('the citizen’s network drops for a few seconds and the call comes back by
     expect(ufragsAfter).not.toEqual(ufragsBefore);
 
     // Video is decoded at both ends again, and keeps coming: the outage did not push the citizen into audio only.
-    await expectVideoFlowing(page);
-    await expectVideoFlowing(citizen);
-    await expectVideoFlowing(page);
+    await expectVideoFlowing(page, NEW_FRAMES, citizen);
+    await expectVideoFlowing(citizen, NEW_FRAMES, page);
+    await expectVideoFlowing(page, NEW_FRAMES, citizen);
     await expect(citizen.getByText('El vostre vídeo s’ha posat en pausa', { exact: false })).toHaveCount(0);
     await expect(page.getByRole('status').filter({ hasText: 'La persona ciutadana ha apagat la càmera.' })).toHaveCount(0);
   } finally {

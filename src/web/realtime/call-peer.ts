@@ -165,6 +165,9 @@ export class PeerLink {
   /** Restarts ICE (new candidates, same call): after a network change, a failure, or the signalling socket coming back. */
   restartIce(): void {
     if (this.closed || !this.pc.remoteDescription) return;
+    // Back on the network: an offer still waiting for its answer goes again soon, not after the backed-off delay.
+    this.unanswered = 0;
+    if (this.offerTimer && this.pc.signalingState === 'have-local-offer') this.watchOffer();
     this.pc.restartIce();
   }
 
