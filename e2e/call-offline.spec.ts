@@ -70,7 +70,7 @@ async function expectVideoFlowing(page: Page, more = NEW_FRAMES, other?: Page): 
     await expect.poll(() => framesDecoded(page), { timeout: 30_000, message: 'video frames decoded' }).toBeGreaterThan(now + more);
   } catch (error) {
     const report = { receiver: await videoPath(page).catch(String), sender: other ? await videoPath(other).catch(String) : null };
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${JSON.stringify(report, null, 1)}`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${JSON.stringify(report, null, 1)}`, { cause: error });
   }
 }
 
