@@ -1,6 +1,6 @@
 // Builds the server for `npm start`: src/server/main.ts and everything it imports from src/ into one ES module,
 // dist/server/main.mjs, run by plain `node`. Running the sources through tsx instead costs every server process
-// a TypeScript loader (about 36 MB) and the memory of ~200 separately loaded modules (a bundle is ~50 MB lighter
+// a TypeScript loader (about 36 MB) and the memory of ~150 separately loaded modules (a bundle is ~50 MB lighter
 // at idle, see README "Benchmarks"). Packages stay in node_modules (`packages: 'external'`): native ones
 // (better-sqlite3, argon2) cannot be bundled, and the rest load as they do in development and tests.
 //

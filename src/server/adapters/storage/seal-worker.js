@@ -62,6 +62,12 @@ const TAG_SIZE = 16;
  * before this thread's young generation, which fills slowly, is collected. One
  * scavenge every few MiB costs a fraction of a millisecond here (this thread
  * keeps almost nothing alive) and keeps the pile at a few MiB.
+ *
+ * The pace must stay longer than a record's life: a buffer that lives through
+ * two scavenges is promoted to the old generation, which only a full
+ * collection frees, and paced every 2 MiB the ciphertexts piled up there
+ * (+60 MB over a 1 GiB upload). A stream has at most its ring's other slots in
+ * flight (record-stream.ts: 3 of 1 MiB), so PACE_BYTES per open stream.
  */
 const PACE_BYTES = 4 * 1024 * 1024;
 /** @type {((options: { type: 'minor' }) => void) | null} */
@@ -78,18 +84,19 @@ const collect = (() => {
 let written = 0;
 
 /**
- * What the pacing frees must stay with the process, not go back to the
- * system and be faulted in again page by page. glibc gives the free memory at
- * the top of a heap back once there is more of it than its trim threshold,
- * which starts at 256 KiB and rises to twice the largest block freed so far,
- * up to 64 MiB (mallopt(3), M_MMAP_THRESHOLD: "dynamic mmap threshold"). A
- * server that has freed no large block yet hands back each batch of
- * ciphertexts the pacing frees: measured on bench/upload, ~130 000 page faults
- * a GiB, the crypto thread's CPU time × 2.5 and half the throughput on a busy
- * machine. Freeing one block of DYNAMIC_THRESHOLD_BYTES first, allocated but
- * never written (so never resident), raises the trim threshold above what the
- * pacing lets pile up: ~4 000 faults a GiB. Elsewhere (musl, macOS) this is an
- * allocation and a free, no more.
+ * What the pacing frees must stay with the process for the next records, not
+ * go back to the system to be faulted in again page by page. glibc returns
+ * the free memory at the top of a heap once there is more of it than its trim
+ * threshold: 128 KiB at first, then twice the largest block it has given back
+ * with munmap, up to 64 MiB (mallopt(3), M_MMAP_THRESHOLD, "dynamic mmap
+ * threshold"). Until the process has freed a block of a few MiB, each batch of
+ * ciphertexts the pacing frees goes back: measured on bench/upload, ~125 000
+ * page faults a GiB instead of ~4 000, and 2.5× the CPU time of this thread.
+ * Freeing one block of DYNAMIC_THRESHOLD_BYTES at start (allocated, never
+ * written, so never resident) raises the threshold to 16 MiB, above what the
+ * pacing lets pile up; the thresholds are the process's, so the main thread's
+ * pacing (gc-pacer.ts) keeps its memory too. Elsewhere than glibc this is one
+ * allocation and one free.
  */
 const DYNAMIC_THRESHOLD_BYTES = 8 * 1024 * 1024;
 if (collect) {
@@ -100,7 +107,7 @@ if (collect) {
 /** @param {number} bytes */
 function paceGarbage(bytes) {
   written += bytes;
-  if (written < PACE_BYTES) return;
+  if (written < PACE_BYTES * Math.max(1, streams.size)) return;
   written = 0;
   collect?.({ type: 'minor' });
 }
