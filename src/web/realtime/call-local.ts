@@ -18,8 +18,8 @@ import {
   type Facing,
   type MediaProblem,
 } from './call-media.ts';
-import { takeCallMediaAhead } from './call-media-ahead.ts';
-import type { CallNotice, LocalMedia } from './call-types.ts';
+import { discardCallMediaAhead, takeCallMediaAhead } from './call-media-ahead.ts';
+import type { CallDevicePreferences, CallNotice, LocalMedia } from './call-types.ts';
 
 /** The local state the view shows (the session adds whether the audio-only fallback is on). */
 export type LocalDevices = Omit<LocalMedia, 'audioOnly'>;
@@ -74,11 +74,17 @@ export class LocalTracks {
     return this.current;
   }
 
-  /** Opens microphone and camera together (`preferred` from the device check), each alone if that fails. */
-  async open(preferred: { microphoneId?: string | null; cameraId?: string | null }): Promise<void> {
+  /**
+   * Opens microphone and camera together (`preferred` from the device check), each alone if that fails.
+   * `camera: false` (the person chose voice only) opens the microphone alone; they may turn the camera on later.
+   */
+  async open(preferred: CallDevicePreferences): Promise<void> {
+    const withCamera = preferred.camera !== false;
     // The devices opened on the agent's click, if any (call-media-ahead.ts): the same defaults, already starting.
-    const ahead = preferred.microphoneId || preferred.cameraId ? null : takeCallMediaAhead();
-    const opened = await (ahead ?? openMicrophoneAndCamera(audioConstraints(preferred.microphoneId ?? null), videoConstraints(preferred.cameraId ?? null, 'user')));
+    const ahead = preferred.microphoneId || preferred.cameraId || !withCamera ? null : takeCallMediaAhead();
+    if (!ahead) discardCallMediaAhead();
+    const opened = await (ahead ??
+      openMicrophoneAndCamera(audioConstraints(preferred.microphoneId ?? null), withCamera ? videoConstraints(preferred.cameraId ?? null, 'user') : null));
     if (this.closed) {
       opened.audio?.stop();
       opened.video?.stop();
@@ -86,6 +92,7 @@ export class LocalTracks {
     }
     this.audioTrack = opened.audio;
     this.cameraTrack = opened.video;
+    if (preferred.speakerId) this.update({ speakerId: preferred.speakerId });
     const problem = opened.audioProblem
       ? { device: 'microphone' as const, problem: opened.audioProblem }
       : opened.videoProblem

@@ -17,6 +17,7 @@ import { LocalTracks } from './call-local.ts';
 import { listDevices, type DeviceLists } from './call-media.ts';
 import { PeerLink, type PeerConnectionState, type SignalPayload } from './call-peer.ts';
 import type {
+  CallDevicePreferences,
   CallEndReason,
   CallNotice,
   CallSnapshot,
@@ -100,7 +101,7 @@ export class CallSession {
   }
 
   /** Connects to every peer, then opens the devices (`preferred` from the device check, if any). */
-  async open(preferred: { microphoneId?: string | null; cameraId?: string | null } = {}): Promise<void> {
+  async open(preferred: CallDevicePreferences = {}): Promise<void> {
     if (this.started) return;
     this.started = true;
     // Links first: signals replayed by a buffering port (see call-port.ts) then reach the right one.

@@ -24,6 +24,15 @@ export type CallStart = ServerMessageOf<'call_started'>;
 /** Why a call ended for this participant. */
 export type CallEndReason = ServerMessageOf<'call_ended'>['reason'] | 'returned_to_waiting';
 
+/** What the person chose in the device check, carried into the call. */
+export interface CallDevicePreferences {
+  microphoneId?: string | null;
+  cameraId?: string | null;
+  speakerId?: string | null;
+  /** False: voice only (no camera, or the person chose not to send video); the camera stays off until turned on. */
+  camera?: boolean;
+}
+
 /** The local side of the call. */
 export interface LocalMedia {
   /** Microphone open and not muted. */

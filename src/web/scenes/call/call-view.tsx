@@ -8,11 +8,11 @@
  * passes the open signalling client and the `call_started` message, and is
  * told when the call ends.
  */
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ParticipantRole } from '../../../shared/signalling.ts';
 import { CallSession } from '../../realtime/call-session.ts';
-import type { CallEndReason, CallSnapshot, CallStart, PeerStats, SignallingPort } from '../../realtime/call-types.ts';
+import type { CallDevicePreferences, CallEndReason, CallSnapshot, CallStart, PeerStats, SignallingPort } from '../../realtime/call-types.ts';
 import { CallChat } from './call-chat.tsx';
 import { CallControls } from './call-controls.tsx';
 import { noticeText } from './call-notices.ts';
@@ -35,7 +35,7 @@ export interface CallViewProps {
   /** Called once when the call ends for this participant. */
   onEnded: (reason: CallEndReason) => void;
   /** Devices chosen in the device check, if any. */
-  devices?: { microphoneId?: string | null; cameraId?: string | null };
+  devices?: CallDevicePreferences;
 }
 
 /** The status line: the latest change, in words, read out politely. */
@@ -181,7 +181,10 @@ export function CallView({ client, start, role, onEnded, devices }: CallViewProp
     ended.current = onEnded;
   });
 
-  useEffect(() => {
+  // A layout effect: the connection starts in the same task as the render that shows the call, not after the
+  // browser has painted it (on a busy machine, a paint and a passive-effect flush later: hundreds of ms to the
+  // first frame, see bench/connect).
+  useLayoutEffect(() => {
     const created = new CallSession({ client, start, role, onEnded: (reason) => ended.current(reason), deviceName: () => '' });
     setSession(created);
     void created.open(devices ?? {});

@@ -104,7 +104,7 @@ export function WaitingRoomScene() {
   };
 
   if (status.phase === 'in_call' && room.client) {
-    const { devices } = preparation.deviceCheck;
+    const { devices, audioOnly } = preparation.deviceCheck;
     return (
       <>
         <ConnectionBanner client={room.client} />
@@ -114,7 +114,7 @@ export function WaitingRoomScene() {
           start={status.start}
           role="citizen"
           onEnded={room.callEnded}
-          devices={{ cameraId: devices.cameraId || null, microphoneId: devices.microphoneId || null }}
+          devices={{ cameraId: devices.cameraId || null, microphoneId: devices.microphoneId || null, speakerId: devices.speakerId || null, camera: !audioOnly }}
         />
         <LiveDocumentRequest
           client={room.client}
