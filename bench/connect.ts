@@ -171,9 +171,9 @@ async function resetProbe(page: Page): Promise<void> {
   });
 }
 
-/** With BENCH_TRACE=1, prints what each page did, in ms from `t0`. */
-async function trace(label: string, t0: number, pages: [string, Page][]): Promise<void> {
-  if (!TRACE) return;
+/** With BENCH_TRACE=1 (or `always`: a call that failed), prints what each page did, in ms from `t0`. */
+async function trace(label: string, t0: number, pages: [string, Page][], always = false): Promise<void> {
+  if (!TRACE && !always) return;
   const lines: [number, string][] = [];
   for (const [who, page] of pages) {
     const events = await page.evaluate(() => (window as unknown as { __bench: { events: [number, string][] } }).__bench.events);
@@ -181,6 +181,23 @@ async function trace(label: string, t0: number, pages: [string, Page][]): Promis
   }
   lines.sort((x, y) => x[0] - y[0]);
   process.stdout.write(`  ${label}\n${lines.map(([at, what]) => `    ${at.toFixed(0).padStart(6)} ms  ${what.slice(0, 110)}`).join('\n')}\n`);
+}
+
+/**
+ * The first remote frame on each page, in ms from the time `startedAt` reads
+ * on `pages[1]`; null, after printing the call's timeline, when a page shows
+ * none within FRAME_TIMEOUT_MS.
+ */
+async function firstFrames(label: string, pages: [[string, Page], [string, Page]], startedAt: () => Promise<number | null>): Promise<Sample | null> {
+  const [[, callee], [, caller]] = pages;
+  const frames = await Promise.all([firstRemoteFrame(callee), firstRemoteFrame(caller)]).catch((error: unknown) => {
+    if (error instanceof Error && error.name === 'TimeoutError') return null;
+    throw error;
+  });
+  const t0 = await startedAt();
+  if (t0 === null) throw new Error(`${label}: the start was not seen`);
+  await trace(`${label}${frames ? '' : `: no remote frame within ${FRAME_TIMEOUT_MS / 1000} s`}`, t0, pages, !frames);
+  return frames && { callee: frames[0] - t0, caller: frames[1] - t0 };
 }
 
 /** The citizen's way to the waiting room, untimed: personal link and password, device check, consents. */
@@ -201,8 +218,8 @@ async function citizenWaits(page: Page, citizen: Citizen): Promise<void> {
   await page.getByRole('heading', { level: 1, name: 'Sala d’espera' }).waitFor();
 }
 
-/** One app call: the citizen waits, the agent admits (timed to the first frames), then hangs up. */
-async function appCall(agent: Page, citizenBrowser: Browser, baseURL: string, citizen: Citizen): Promise<Sample> {
+/** One app call: the citizen waits, the agent admits (timed to the first frames), then hangs up; null if it showed no frame. */
+async function appCall(agent: Page, citizenBrowser: Browser, baseURL: string, citizen: Citizen): Promise<Sample | null> {
   const { context, page } = await newPage(citizenBrowser, baseURL);
   try {
     await citizenWaits(page, citizen);
@@ -210,21 +227,24 @@ async function appCall(agent: Page, citizenBrowser: Browser, baseURL: string, ci
     await admit.waitFor();
     await resetProbe(agent);
     await admit.click();
-    const [atCitizen, atAgent] = await Promise.all([firstRemoteFrame(page), firstRemoteFrame(agent)]);
-    const clicked = await agent.evaluate(() => (window as unknown as { __bench: { lastClick: number | null } }).__bench.lastClick);
-    if (clicked === null) throw new Error('the admit click was not seen');
-    await trace('app call', clicked, [['citizen', page], ['agent', agent]]);
-    await agent.getByRole('button', { name: 'Penja', exact: true }).click();
-    await agent.getByRole('link', { name: 'Torna a la cua' }).click();
+    const sample = await firstFrames('app call', [['citizen', page], ['agent', agent]], () =>
+      agent.evaluate(() => (window as unknown as { __bench: { lastClick: number | null } }).__bench.lastClick),
+    );
+    if (sample) {
+      await agent.getByRole('button', { name: 'Penja', exact: true }).click();
+      await agent.getByRole('link', { name: 'Torna a la cua' }).click();
+    } else {
+      await agent.goto('/staff/queue'); // a call that never showed a frame: start the queue afresh
+    }
     await agent.getByRole('heading', { level: 1, name: 'Cua d’avui' }).waitFor();
-    return { callee: atCitizen - clicked, caller: atAgent - clicked };
+    return sample;
   } finally {
     await context.close();
   }
 }
 
-/** One raw call: two fresh pages open their devices (untimed), then page a starts (timed to the first frames). */
-async function rawCall(browsers: { a: Browser; b: Browser }, raw: RawServer): Promise<Sample> {
+/** One raw call: two fresh pages open their devices (untimed), then page a starts (timed to the first frames); null if it showed no frame. */
+async function rawCall(browsers: { a: Browser; b: Browser }, raw: RawServer): Promise<Sample | null> {
   const a = await newPage(browsers.a);
   const b = await newPage(browsers.b);
   try {
@@ -233,12 +253,11 @@ async function rawCall(browsers: { a: Browser; b: Browser }, raw: RawServer): Pr
       await page.evaluate(() => (window as unknown as { rawReady: Promise<unknown> }).rawReady);
     }
     await a.page.evaluate(() => (window as unknown as { start: () => Promise<void> }).start());
-    const [atB, atA] = await Promise.all([firstRemoteFrame(b.page), firstRemoteFrame(a.page)]);
-    const started = await a.page.evaluate(() => (window as unknown as { __bench: { t0: number | null } }).__bench.t0);
-    if (started === null) throw new Error('the raw call did not start');
-    await trace('raw call', started, [['b', b.page], ['a', a.page]]);
+    const sample = await firstFrames('raw call', [['b', b.page], ['a', a.page]], () =>
+      a.page.evaluate(() => (window as unknown as { __bench: { t0: number | null } }).__bench.t0),
+    );
     for (const page of [a.page, b.page]) await page.evaluate(() => (window as unknown as { stop: () => void }).stop());
-    return { callee: atB - started, caller: atA - started };
+    return sample;
   } finally {
     await a.context.close();
     await b.context.close();
@@ -287,8 +306,8 @@ async function main(): Promise<void> {
     // One untimed call of each first: both measured warm (JIT, caches, the browsers' media stacks).
     await appCall(agent, citizenBrowser, baseURL, warmup);
     await rawCall(browsers, raw);
-    const app: Sample[] = [];
-    const bare: Sample[] = [];
+    const app: (Sample | null)[] = [];
+    const bare: (Sample | null)[] = [];
     for (const [i, citizen] of timed.entries()) {
       // Alternate which goes first, so neither always follows the other.
       if (i % 2 === 0) {
@@ -298,8 +317,9 @@ async function main(): Promise<void> {
         bare.push(await rawCall(browsers, raw));
         app.push(await appCall(agent, citizenBrowser, baseURL, citizen));
       }
-      process.stdout.write(`  run ${i + 1}/${RUNS}: app ${fmt(app[i]?.callee)}/${fmt(app[i]?.caller)}, raw ${fmt(bare[i]?.callee)}/${fmt(bare[i]?.caller)} (citizen/agent)\n`);
+      process.stdout.write(`  run ${i + 1}/${RUNS}: app ${fmt(app[i])}, raw ${fmt(bare[i])} (citizen/agent, ms)\n`);
     }
+    const shown = (samples: (Sample | null)[]) => samples.filter((s): s is Sample => s !== null);
 
     const ms = (v: number) => `${Math.round(v)} ms`.padStart(8);
     const rows: [string, keyof Sample | 'both'][] = [
@@ -312,13 +332,17 @@ async function main(): Promise<void> {
         `  ${''.padEnd(26)}${'app median'.padStart(11)}${'app p95'.padStart(9)}${'raw median'.padStart(11)}${'raw p95'.padStart(9)}  ratio of medians\n`,
     );
     for (const [label, side] of rows) {
-      const ours = summary(app, side);
-      const theirs = summary(bare, side);
+      const ours = summary(shown(app), side);
+      const theirs = summary(shown(bare), side);
       const ratio = ours.median / theirs.median;
       process.stdout.write(
         `  ${label.padEnd(26)}${ms(ours.median).padStart(11)}${ms(ours.p95).padStart(9)}${ms(theirs.median).padStart(11)}${ms(theirs.p95).padStart(9)}  ` +
           `${ratio.toFixed(2)}× (goal ≤ ${GOAL}×) ${ratio <= GOAL ? 'OK' : 'MISSED'}\n`,
       );
+    }
+    const failed = (samples: (Sample | null)[]) => samples.length - shown(samples).length;
+    if (failed(app) + failed(bare) > 0) {
+      process.stdout.write(`  calls left out, no remote frame within ${FRAME_TIMEOUT_MS / 1000} s: app ${failed(app)}, raw ${failed(bare)}\n`);
     }
   } finally {
     await agentBrowser.close();
@@ -329,8 +353,8 @@ async function main(): Promise<void> {
   }
 }
 
-function fmt(value: number | undefined): string {
-  return value === undefined ? '?' : `${Math.round(value)}`;
+function fmt(sample: Sample | null | undefined): string {
+  return sample ? `${Math.round(sample.callee)}/${Math.round(sample.caller)}` : 'no frame';
 }
 
 await main();
