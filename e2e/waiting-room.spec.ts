@@ -89,7 +89,11 @@ test('a citizen checks the camera and sound, consents, and waits; the agent is a
 
   // The appointment page leads to the device check.
   await page.reload();
-  await expect(page.getByText(/La sala d’espera s’obre uns minuts abans de les/)).toBeVisible();
+  // It says when the waiting room opens: 15 minutes (the demo municipality's setting) before the appointment.
+  const joinText = /La sala d’espera s’obre a les (\d{1,2}):(\d{2}), abans de la cita de les (\d{1,2}):(\d{2})/;
+  await expect(page.getByText(joinText)).toBeVisible();
+  const [, oh, om, sh, sm] = (joinText.exec((await page.getByText(joinText).textContent()) ?? '') ?? []).map(Number);
+  expect((((sh ?? 0) * 60 + (sm ?? 0) - ((oh ?? 0) * 60 + (om ?? 0))) % 1440 + 1440) % 1440).toBe(15);
   await page.getByRole('link', { name: 'Entra a la videotrucada' }).click();
   await expect(heading(page)).toContainText('Comproveu la càmera, el micròfon i el so');
   await expect(heading(page)).toBeFocused();

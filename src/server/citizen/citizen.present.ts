@@ -5,6 +5,7 @@ import { localised, presentRequiredDocument } from '../catalogue/catalogue.prese
 import { changeDeadline } from '../booking/deadlines.ts';
 import { OPEN_STATUSES } from '../../shared/limits.ts';
 import { pickLocalised } from '../../shared/localised.ts';
+import { opensAt } from '../realtime/realtime.present.ts';
 import type { CitizenAppointmentView } from './citizen.schema.ts';
 
 /** The appointment as its citizen may see it: their own data, never staff-side fields. */
@@ -25,6 +26,7 @@ export async function presentCitizenAppointment(
     endsAt: a.ends_at,
     timeZone: org.time_zone,
     uploadDeadline: a.upload_deadline,
+    waitingRoomOpensAt: opensAt(org, a).toISOString(),
     changeDeadline: deadline.toISOString(),
     canChange: (OPEN_STATUSES as readonly string[]).includes(a.status) && ctx.clock.now() < deadline,
     procedure: {

@@ -15,6 +15,8 @@ export const citizenAppointmentView = z.object({
   endsAt: z.string(),
   timeZone: z.string(),
   uploadDeadline: z.string(),
+  /** When the video call's waiting room opens (UTC instant): the organisation's minutes before the start. */
+  waitingRoomOpensAt: z.string(),
   /** Until when the citizen may still cancel or change it (UTC instant). */
   changeDeadline: z.string(),
   canChange: z.boolean(),

@@ -53,6 +53,9 @@ describe.each(DIALECTS)('citizen access to their appointment (%s)', (dialect) =>
     const a = me.json().data.appointment;
     expect(a).toMatchObject({ status: 'booked', canChange: true, citizen: { email: 'view@example.org' } });
     expect(a.procedure.requiredDocuments.length).toBeGreaterThan(0);
+    // The page says exactly when the waiting room opens: the organisation's minutes before the start.
+    const org = await t.ctx.db.selectFrom('organisations').select('waiting_room_open_minutes').where('slug', '=', 'alfa').executeTakeFirstOrThrow();
+    expect(Date.parse(a.startsAt) - Date.parse(a.waitingRoomOpensAt)).toBe(org.waiting_room_open_minutes * 60_000);
     expect(a).not.toHaveProperty('agent_id');
   });
 

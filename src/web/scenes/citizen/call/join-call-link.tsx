@@ -9,9 +9,10 @@ export function JoinCallLink({ appointment, base }: { appointment: CitizenAppoin
   const { t } = useTranslation();
   const when = useWhen();
   const { date, time } = when(appointment.startsAt, appointment.timeZone);
+  const opens = when(appointment.waitingRoomOpensAt, appointment.timeZone).time;
   return (
     <>
-      <p className="body">{t('call.join.text', { date, time })}</p>
+      <p className="body">{t('call.join.text', { date, time, opens })}</p>
       <Link to={`${base}/join`} className="button">
         {t('call.join.button')}
       </Link>
