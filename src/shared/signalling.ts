@@ -128,6 +128,8 @@ export const serverMessage = z.discriminatedUnion('type', [
     /** For a citizen or interpreter: their appointment. */
     appointmentId: id.nullable(),
     serverTime: z.string(),
+    /** STUN/TURN servers to use (TURN with a time-limited credential); the device check tests the media path with them. */
+    iceServers: z.array(iceServer),
   }),
   z.object({ type: z.literal('pong'), serverTime: z.string() }),
   /** A refused message; `id` is the stable error id (the socket stays open unless closed with a code). */

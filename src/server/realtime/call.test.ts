@@ -4,7 +4,7 @@ import { DIALECTS } from '../../../test/databases.ts';
 import { citizenWithAppointment, listen, staffSession, tinyPng, tusClient, type Session } from '../../../test/documents-helpers.ts';
 import { createTestApp, DEFAULT_NOW, procedureId, type TestApp } from '../../../test/test-app.ts';
 import { createStaff } from '../staff/staff.service.ts';
-import { greetedSocket, nif, type TestSocket } from './realtime.fixture.ts';
+import { greetedSocket, nif, openSocket, type TestSocket } from './realtime.fixture.ts';
 
 const STARTS = '2026-03-02T10:00:00.000Z';
 const OPEN = new Date('2026-03-02T09:50:00.000Z');
@@ -67,6 +67,18 @@ describe.each(DIALECTS)('the call (%s)', (dialect) => {
     expect(await status(c.id)).toBe('waiting');
     tab.close();
     c.socket.close();
+  });
+
+  it('gives the citizen the STUN/TURN servers on welcome, so the device check tests the media path the call will use', async () => {
+    n++;
+    t.clock.set(DEFAULT_NOW);
+    const session = await citizenWithAppointment(t, { procedureId: padro, startsAt: STARTS, email: `call${n}@example.org`, idNumber: nif(32_000_000 + n) });
+    const socket = await openSocket(t.app.http, { cookie: session.cookie });
+    socket.send({ type: 'hello', role: 'citizen', csrf: session.csrf });
+    const welcome = await socket.next('welcome');
+    expect(welcome.iceServers[0]).toEqual({ urls: ['stun:stun.alfa.test:3478'] });
+    expect(welcome.iceServers[1]).toMatchObject({ urls: ['turn:turn.alfa.test:3478'], username: expect.stringMatching(/^\d+:/) as unknown });
+    socket.close();
   });
 
   it('admits the waiting citizen: both get call_started with each other and the ICE servers, and signals pass between them', async () => {

@@ -7,6 +7,7 @@ import type { Connection } from './realtime.connection.ts';
 import { errorMessage, RealtimeError } from './realtime.errors.ts';
 import { AGENT_MESSAGES, CITIZEN_MESSAGES, authenticate, stillSignedIn } from './realtime.policy.ts';
 import type { RealtimeService } from './realtime.service.ts';
+import { iceServersFor } from './ice-servers.ts';
 
 /** How long a socket may take to say hello, and the heartbeat interval (tests shorten them). */
 export interface SocketTimings {
@@ -137,22 +138,24 @@ async function hello(svc: RealtimeService, conn: Connection, msg: Extract<Client
     return;
   }
   conn.sessionToken = outcome.token;
-  const serverTime = svc.ctx.clock.now().toISOString();
+  const now = svc.ctx.clock.now();
+  const serverTime = now.toISOString();
+  const iceServers = iceServersFor(svc.ctx.config.realtime, now);
   if (outcome.role === 'interpreter') {
     conn.role = 'interpreter';
     conn.appointmentId = outcome.appointmentId;
     conn.invitationId = outcome.invitationId;
-    conn.send({ type: 'welcome', connectionId: conn.id, role: 'interpreter', appointmentId: outcome.appointmentId, serverTime });
+    conn.send({ type: 'welcome', connectionId: conn.id, role: 'interpreter', appointmentId: outcome.appointmentId, serverTime, iceServers });
     await greetInterpreter(svc, conn);
     return;
   }
   if (outcome.role === 'citizen') {
     conn.role = 'citizen';
-    conn.send({ type: 'welcome', connectionId: conn.id, role: 'citizen', appointmentId: outcome.appointmentId, serverTime });
+    conn.send({ type: 'welcome', connectionId: conn.id, role: 'citizen', appointmentId: outcome.appointmentId, serverTime, iceServers });
     await svc.greetCitizen(conn, outcome.appointmentId, outcome.agentId);
     return;
   }
   conn.role = 'agent';
   conn.staff = outcome.staff;
-  conn.send({ type: 'welcome', connectionId: conn.id, role: 'agent', appointmentId: null, serverTime });
+  conn.send({ type: 'welcome', connectionId: conn.id, role: 'agent', appointmentId: null, serverTime, iceServers });
 }

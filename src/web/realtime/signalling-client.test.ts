@@ -54,6 +54,7 @@ const welcome: ServerMessage = {
   role: 'citizen',
   appointmentId: 'a1',
   serverTime: '2030-01-01T09:00:00.000Z',
+  iceServers: [],
 };
 
 let sockets: FakeSocket[];

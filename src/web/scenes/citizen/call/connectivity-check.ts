@@ -43,16 +43,16 @@ async function healthy(basePath: string): Promise<boolean> {
   return response.ok;
 }
 
-/** The signalling socket says `welcome` to this session (then closes). */
-function welcomed(basePath: string, csrf: string): Promise<boolean> {
+/** The signalling socket says `welcome` to this session (then closes): its STUN/TURN servers, or null when it does not. */
+function welcomed(basePath: string, csrf: string): Promise<RTCIceServer[] | null> {
   const client = new SignallingClient({ url: signallingUrl(window.location, basePath), role: 'citizen', csrf });
   let timer = 0;
-  return new Promise<boolean>((resolve) => {
-    timer = window.setTimeout(() => resolve(false), TIMEOUT_MS);
-    client.on('welcome', () => resolve(true));
+  return new Promise<RTCIceServer[] | null>((resolve) => {
+    timer = window.setTimeout(() => resolve(null), TIMEOUT_MS);
+    client.on('welcome', (m) => resolve(m.iceServers));
     // A refusal (wrong session) or a drop: the check fails now rather than retrying in the background.
     client.subscribe(() => {
-      if (client.state === 'closed' || client.state === 'reconnecting') resolve(false);
+      if (client.state === 'closed' || client.state === 'reconnecting') resolve(null);
     });
     client.open();
   }).finally(() => {
@@ -111,12 +111,14 @@ export function useConnectivity(csrf: string, enabled: boolean): [Connectivity, 
     let cancelled = false;
     const basePath = detectBasePath(window.location.pathname);
     setState({ server: 'checking', media: 'checking' });
-    const server = withTimeout(
-      healthy(basePath).then((ok) => ok && welcomed(basePath, csrf)),
+    const welcome = withTimeout(
+      healthy(basePath).then((ok) => (ok ? welcomed(basePath, csrf) : null)),
       TIMEOUT_MS,
-      false,
+      null,
     );
-    const media = withTimeout(loopbackWorks(), TIMEOUT_MS, false);
+    const server = welcome.then((iceServers) => iceServers !== null);
+    // The media path as the call will set it up: with the STUN/TURN servers the server gave (none: host candidates).
+    const media = welcome.then((iceServers) => withTimeout(loopbackWorks(iceServers ?? []), TIMEOUT_MS, false));
     void server.then((ok) => {
       if (!cancelled) setState((s) => ({ ...s, server: ok ? 'ok' : 'failed' }));
     });
