@@ -34,7 +34,8 @@ describe('housekeeping', () => {
     // One link never opened (expires after 10 minutes), one opened by a phone (its session lasts 30 minutes from then).
     await issueLink(t.ctx, appointment, undefined, 'https://alfa.test');
     const opened = await issueLink(t.ctx, appointment, undefined, 'https://alfa.test');
-    await exchangeLink(t.ctx, t.orgA, opened.url.split('/').pop() ?? '');
+    const org = await t.ctx.db.selectFrom('organisations').selectAll().where('id', '=', t.orgA.id).executeTakeFirstOrThrow();
+    await exchangeLink(t.ctx, org, opened.url.split('/').pop() ?? '');
     const links = () => t.ctx.db.selectFrom('uploader_links').select('id').where('appointment_id', '=', appointment.id).execute();
     try {
       expect((await purgeExpired(t.ctx)).phoneLinks).toBe(0);
