@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import { verifyPackage } from './verify-package.ts';
+import { looksLikePdf, verifyReceipt } from './verify-receipt.ts';
 
 /** Options of `finestreta verify`. */
 export interface VerifyCommandOptions {
@@ -11,13 +12,16 @@ export interface VerifyCommandOptions {
 }
 
 /**
- * `finestreta verify <file>`: prints what was checked, and on failure the
+ * `finestreta verify <file>` (an evidence package or a sealed receipt): prints what was checked, and on failure the
  * first thing wrong with the file it is in. Returns the exit status: 0 valid,
  * 1 not valid.
  */
 export async function verifyCommand(file: string, options: VerifyCommandOptions, out: { stdout: (s: string) => void; stderr: (s: string) => void }): Promise<number> {
   const trusted = options.ca?.flatMap((f) => pemCertificates(fs.readFileSync(f, 'utf8'), f));
-  const verdict = await verifyPackage(file, { ...(options.schemas ? { schemasDir: options.schemas } : {}), ...(trusted ? { trusted } : {}) });
+  // A receipt (a sealed PDF) or an evidence package (ASiC-E).
+  const verdict = (await looksLikePdf(file))
+    ? await verifyReceipt(file, trusted ? { trusted } : {})
+    : await verifyPackage(file, { ...(options.schemas ? { schemasDir: options.schemas } : {}), ...(trusted ? { trusted } : {}) });
   for (const line of verdict.report) out.stdout(`ok  ${line}\n`);
   if (verdict.ok) {
     out.stdout(`VALID: ${file}\n`);

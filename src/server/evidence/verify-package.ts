@@ -135,33 +135,45 @@ async function checkMimetypeHeader(file: string): Promise<void> {
 }
 
 function checkSignature(name: string, p7s: Buffer, manifest: Buffer, options: VerifyOptions): string[] {
-  const report: string[] = [];
   try {
-    const sd = parseSignedData(p7s);
-    if (sd.encapContentInfo.eContent) throw new CmsError('is not a detached signature');
-    const signer = verifySigner(sd, (hash) => createHash(hash).update(manifest).digest());
-    if (!checkSigningCertificate(signer)) throw new CmsError('has no signing-certificate-v2 attribute (CAdES)');
-    if (!signer.signingTime) throw new CmsError('has no signing-time attribute');
-    const subject = signer.x509.subject.replace(/\n/g, ', ');
-    report.push(`${name}: CAdES signature over the manifest verifies; signed by ${subject} at ${signer.signingTime.toISOString()}`);
-    const stamp = signer.signerInfo.unsignedAttrs?.attributes.find((a) => a.type === OID.signatureTimeStamp);
-    let when = signer.signingTime;
-    if (stamp) {
-      const token: unknown = stamp.values[0];
-      if (!(token instanceof asn1js.BaseBlock)) throw new CmsError('has an empty signature timestamp');
-      const info = checkTimestampToken(Buffer.from(token.toBER(false)), signer.signature);
-      report.push(`${name}: RFC 3161 timestamp verifies; ${info.genTime.toISOString()} by ${info.tsaSubject}`);
-      if (Math.abs(info.genTime.getTime() - signer.signingTime.getTime()) > 24 * 3600_000) throw new CmsError('has a timestamp far from its signing time');
-      when = info.genTime;
-    }
-    if (when < new Date(signer.x509.validFrom) || when > new Date(signer.x509.validTo)) throw new CmsError('was made outside the validity period of its certificate');
-    report.push(certificateVerdict(signer.x509, options.trusted));
+    return verifyDetachedSeal(name, p7s, (hash) => createHash(hash).update(manifest).digest(), 'the manifest', options.trusted);
   } catch (error) {
     // The signature holds; what it covers changed: the manifest is the file to blame.
     if (error instanceof CmsError && error.message.includes('message digest')) throw new Problem(MANIFEST_PATH, 'does not match its signature (altered)');
     if (error instanceof CmsError) throw new Problem(name, error.message);
     throw error;
   }
+}
+
+/**
+ * Checks a CAdES detached signature by a seal over content whose digest
+ * `digestOf` gives: the signature itself, the signing-certificate-v2 and
+ * signing-time attributes, the RFC 3161 signature timestamp if there is one
+ * (and that it is close to the signing time), the certificate's validity
+ * then, and the certificate against `trusted` when given. Answers what was
+ * checked, one line each; throws `CmsError` naming the first problem.
+ */
+export function verifyDetachedSeal(name: string, p7s: Buffer, digestOf: (hashName: string) => Buffer, what: string, trusted: Buffer[] | undefined): string[] {
+  const report: string[] = [];
+  const sd = parseSignedData(p7s);
+  if (sd.encapContentInfo.eContent) throw new CmsError('is not a detached signature');
+  const signer = verifySigner(sd, digestOf);
+  if (!checkSigningCertificate(signer)) throw new CmsError('has no signing-certificate-v2 attribute (CAdES)');
+  if (!signer.signingTime) throw new CmsError('has no signing-time attribute');
+  const subject = signer.x509.subject.replace(/\n/g, ', ');
+  report.push(`${name}: CAdES signature over ${what} verifies; signed by ${subject} at ${signer.signingTime.toISOString()}`);
+  const stamp = signer.signerInfo.unsignedAttrs?.attributes.find((a) => a.type === OID.signatureTimeStamp);
+  let when = signer.signingTime;
+  if (stamp) {
+    const token: unknown = stamp.values[0];
+    if (!(token instanceof asn1js.BaseBlock)) throw new CmsError('has an empty signature timestamp');
+    const info = checkTimestampToken(Buffer.from(token.toBER(false)), signer.signature);
+    report.push(`${name}: RFC 3161 timestamp verifies; ${info.genTime.toISOString()} by ${info.tsaSubject}`);
+    if (Math.abs(info.genTime.getTime() - signer.signingTime.getTime()) > 24 * 3600_000) throw new CmsError('has a timestamp far from its signing time');
+    when = info.genTime;
+  }
+  if (when < new Date(signer.x509.validFrom) || when > new Date(signer.x509.validTo)) throw new CmsError('was made outside the validity period of its certificate');
+  report.push(certificateVerdict(signer.x509, trusted));
   return report;
 }
 
