@@ -1,0 +1,26 @@
+import type { AppContext } from '../context.ts';
+import { bookingRepo } from '../booking/booking.repo.ts';
+import type { Realtime } from '../realtime/realtime.setup.ts';
+import { citizenProtocol } from './protocol-consent.service.ts';
+import type { ProtocolNotifier } from './protocol.service.ts';
+
+/**
+ * Live push of the protocol to the citizen's screen: after every change
+ * (a step, a form save, a "read aloud", a code sent) the appointment's
+ * citizen sockets, on whichever node they are, get the whole protocol as
+ * the citizen sees it (read-only, labels and values in their language).
+ * Sent after the commit; a failure is logged and changes nothing (the
+ * citizen's page also reads the protocol over HTTP when it opens).
+ */
+export function protocolNotifier(ctx: AppContext, realtime: Pick<Realtime, 'hub'>): ProtocolNotifier {
+  return async (organisationId, appointmentId) => {
+    try {
+      const appointment = await bookingRepo.byId(ctx.db, organisationId, appointmentId);
+      if (!appointment) return;
+      const protocol = await citizenProtocol(ctx, appointment);
+      await realtime.hub.publishAppointment(appointmentId, { t: 'to_citizen', msg: { type: 'protocol', appointmentId, protocol } });
+    } catch (error) {
+      ctx.log.warn({ err: error, appointmentId }, 'protocol: live update not sent');
+    }
+  };
+}
