@@ -97,6 +97,18 @@ test('a citizen waits, the agent is alerted and admits, and they see, hear and w
     await expectNoAxeViolations(page, 'agent in the call');
     await expectNoAxeViolations(citizen, 'citizen in the call');
 
+    // 5b. Identification: the agent captures the ID card's front from the citizen's video at its full size; the
+    // snapshot is stored (its SHA-256 shown) and listed for the appointment.
+    await page.getByRole('button', { name: 'Captura: anvers del document' }).click();
+    const stored = page.getByRole('region', { name: 'Captures d’identificació' }).getByRole('status');
+    await expect(stored).toContainText(`Captura desada (anvers del document): ${CARD.width}×${CARD.height} píxels`);
+    await expect(page.getByRole('button', { name: 'Torna a capturar: anvers del document (1 fetes)' })).toBeVisible();
+    const hash = /SHA-256 ([0-9a-f]{12})/.exec((await stored.textContent()) ?? '')?.[1];
+    const appointmentId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    const snapshots = (await (await page.request.get(`/api/staff/appointments/${appointmentId}/snapshots`)).json()) as { data: { snapshots: { kind: string; sha256: string; mediaType: string }[] } };
+    expect(snapshots.data.snapshots).toEqual([expect.objectContaining({ kind: 'id_front', mediaType: 'image/jpeg' })]);
+    expect(snapshots.data.snapshots[0]?.sha256.startsWith(hash ?? '-')).toBe(true);
+
     // 6. Chat both ways; each message is read out on the other side.
     await page.getByLabel('Missatge', { exact: true }).fill('Bon dia! Em podeu ensenyar el DNI a la càmera?');
     await page.getByRole('button', { name: 'Envia', exact: true }).click();

@@ -36,6 +36,11 @@ import { createEventBus } from './adapters/bus/create-event-bus.ts';
 import { noShowHandlers } from './realtime/no-show.service.ts';
 import { realtimeRoutes } from './realtime/realtime.routes.ts';
 import { interpreterRoutes } from './interpreters/interpreters.routes.ts';
+import { evidencePackageRoutes } from './evidence-package/package.routes.ts';
+import { snapshotRoutes } from './snapshots/snapshots.routes.ts';
+import { registryRoutes } from './registry/registry.routes.ts';
+import { recordingRoutes } from './recordings/recordings.routes.ts';
+import { protocolRoutes } from './protocol/protocol.routes.ts';
 import { createRealtime, type Realtime } from './realtime/realtime.setup.ts';
 import type { SocketTimings } from './realtime/realtime.socket.ts';
 
@@ -121,6 +126,11 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await http.register(uploaderRoutes, { ctx });
   await http.register(realtimeRoutes, { ctx, realtime });
   await http.register(interpreterRoutes, { ctx, realtime });
+  await http.register(evidencePackageRoutes, { ctx });
+  await http.register(snapshotRoutes, { ctx });
+  await http.register(registryRoutes, { ctx });
+  await http.register(recordingRoutes, { ctx, realtime });
+  await http.register(protocolRoutes, { ctx, realtime });
   if (ctx.config.env !== 'production' && ctx.mail.kind === 'outbox') {
     await http.register(devMailRoutes, { outboxDir: path.join(ctx.config.dataDir, 'outbox') });
   }

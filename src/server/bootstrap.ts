@@ -10,6 +10,7 @@ import { loadMasterKey } from './security/master-key.ts';
 import { localBlobStore } from './adapters/storage/local-blob-store.ts';
 import { clamdScanner } from './adapters/scanner/clamd-scanner.ts';
 import type { MalwareScanner } from './adapters/scanner/scanner.ts';
+import { sealProvider } from './evidence/seal-provider.ts';
 
 /** Opens the database, applies migrations (unless told not to) and wires the adapters chosen by configuration. */
 export async function createContext(
@@ -26,7 +27,8 @@ export async function createContext(
   const blobs = localBlobStore(config.documents.storageDir, masterKey);
   const { clamdUrl, clamdMaxBytes } = config.documents;
   const scanner = overrides.scanner !== undefined ? overrides.scanner : clamdUrl ? clamdScanner(clamdUrl, { maxBytes: clamdMaxBytes }) : null;
-  return { config, db, dialect, clock: overrides.clock ?? systemClock, mail, log, captchaKey, masterKey, blobs, scanner };
+  const seals = sealProvider(config.evidence, config.dataDir, log);
+  return { config, db, dialect, clock: overrides.clock ?? systemClock, mail, log, captchaKey, masterKey, blobs, scanner, seals };
 }
 
 /** Closes what `createContext` opened. */

@@ -71,6 +71,7 @@ const envSchema = z.object({
   SEAL_P12_PATH: z.string().min(1).optional(),
   SEAL_P12_PASSWORD: z.string().optional(),
   SEAL_POLICY: z.enum(['none', 'age-1.9']).default('none'),
+  EVIDENCE_INCLUDE_DOCUMENTS: bool.default(true),
   TSA_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
 });
 
@@ -134,6 +135,8 @@ export type Config = {
     policy: 'age-1.9' | null;
     /** RFC 3161 Time-Stamp Authority; when set, package signatures carry a signature timestamp (CAdES-T). */
     tsaUrl: string | undefined;
+    /** Whether evidence packages carry the citizen's documents themselves, or only their manifest (names, sizes, SHA-256). */
+    includeDocuments: boolean;
   };
 };
 
@@ -209,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       seal: { p12Path: e.SEAL_P12_PATH ? path.resolve(e.SEAL_P12_PATH) : undefined, p12Password: e.SEAL_P12_PASSWORD },
       policy: e.SEAL_POLICY === 'none' ? null : e.SEAL_POLICY,
       tsaUrl: e.TSA_URL,
+      includeDocuments: e.EVIDENCE_INCLUDE_DOCUMENTS,
     },
   };
 }

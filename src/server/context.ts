@@ -4,6 +4,7 @@ import type { MailTransport } from './adapters/mail/mail.transport.ts';
 import type { Logger } from 'pino';
 import type { BlobStore } from './adapters/storage/blob-store.ts';
 import type { MalwareScanner } from './adapters/scanner/scanner.ts';
+import type { SealProvider } from './evidence/seal-provider.ts';
 
 /** The source of "now"; tests inject a fixed or movable clock. Server time is the only time. */
 export interface Clock {
@@ -29,4 +30,6 @@ export interface AppContext {
   blobs: BlobStore;
   /** Malware scanner (clamd), or null when none is configured: documents are then "not scanned". */
   scanner: MalwareScanner | null;
+  /** The organ seal (and policy, TSA) for receipts and evidence; opened or generated on first use only. */
+  seals: SealProvider;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { citizenProtocolView } from './protocol.ts';
 
 /**
  * The real-time protocol between the browser and the server: one WebSocket
@@ -158,6 +159,8 @@ export const serverMessage = z.discriminatedUnion('type', [
     selfPeerId: id,
     peers: z.array(z.object({ peerId: id, role: participantRole })),
     iceServers: z.array(iceServer),
+    /** Present (true) when the call is being recorded as this socket joins it; later changes come as `recording`. */
+    recording: z.literal(true).optional(),
     /** The peer with the lexically smaller id makes the offer, so exactly one side does. */
   }),
   z.object({ type: z.literal('peer_joined'), appointmentId: id, peerId: id, role: participantRole }),
@@ -171,5 +174,9 @@ export const serverMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('document_uploaded'), appointmentId: id, documentId: id, slot: z.string() }),
   z.object({ type: z.literal('returned_to_waiting'), appointmentId: id }),
   z.object({ type: z.literal('call_ended'), appointmentId: id, reason: callEndReason }),
+  /** Everyone in the call: the agent's page started (`active`) or stopped recording; the citizen's indicator follows it. */
+  z.object({ type: z.literal('recording'), appointmentId: id, active: z.boolean() }),
+  /** Citizen: the guided protocol changed (a step, the form as the agent fills it): their screen shows it read-only. */
+  z.object({ type: z.literal('protocol'), appointmentId: id, protocol: citizenProtocolView }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;

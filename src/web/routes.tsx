@@ -44,6 +44,7 @@ import { RequireStaff, StaffAreaLayout } from './scenes/staff/staff-area.tsx';
 import { StartScene } from './scenes/citizen/start-scene.tsx';
 import { TakenScene } from './scenes/citizen/taken-scene.tsx';
 import { TimeScene } from './scenes/citizen/time-scene.tsx';
+import { VerifyScene } from './scenes/citizen/verify/verify-scene.tsx';
 
 /** Every page of the web app. */
 export const routes: RouteObject[] = [
@@ -118,6 +119,8 @@ export const routes: RouteObject[] = [
       // A phone continuing the citizen's uploads (a phone link, then its own session).
       { path: 'u', element: <PhoneUploadScene /> },
       { path: 'u/:token', element: <PhoneLinkScene /> },
+      { path: 'verify', element: <VerifyScene /> },
+      { path: 'verify/:csv', element: <VerifyScene /> },
       { path: 'accessibility', element: <AccessibilityScene /> },
       { path: 'privacy', element: <PrivacyScene /> },
       { path: '*', element: <NotFoundScene /> },

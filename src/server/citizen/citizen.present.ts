@@ -19,6 +19,13 @@ export async function presentCitizenAppointment(
   const docs = await catalogueRepo.requiredDocuments(ctx.db, org.id, [a.procedure_id]);
   const deadline = changeDeadline(org, a);
   const needs = JSON.parse(a.needs) as CitizenAppointmentView['citizen']['needs'];
+  const entry = await ctx.db
+    .selectFrom('registry_entries')
+    .select(['number', 'created_at'])
+    .where('organisation_id', '=', org.id)
+    .where('appointment_id', '=', a.id)
+    .where('receipt_sha256', 'is not', null)
+    .executeTakeFirst();
   return {
     reference: a.reference,
     status: a.status,
@@ -29,6 +36,7 @@ export async function presentCitizenAppointment(
     waitingRoomOpensAt: opensAt(org, a).toISOString(),
     changeDeadline: deadline.toISOString(),
     canChange: (OPEN_STATUSES as readonly string[]).includes(a.status) && ctx.clock.now() < deadline,
+    receipt: entry ? { number: entry.number, registeredAt: entry.created_at } : null,
     procedure: {
       id: a.procedure_id,
       name: procedure ? pickLocalised(localised(procedure.name), lang) : '',

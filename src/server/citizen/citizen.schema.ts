@@ -20,6 +20,8 @@ export const citizenAppointmentView = z.object({
   /** Until when the citizen may still cancel or change it (UTC instant). */
   changeDeadline: z.string(),
   canChange: z.boolean(),
+  /** The registry entry made at the end of the procedure, once its sealed receipt can be downloaded. */
+  receipt: z.object({ number: z.string(), registeredAt: z.string() }).nullable(),
   procedure: z.object({
     id: z.string(),
     name: z.string(),

@@ -9,6 +9,11 @@ import { m0007Documents } from './migrations/0007-documents.ts';
 import { m0008WaitingRoom } from './migrations/0008-waiting-room.ts';
 import { m0009UploaderLinks } from './migrations/0009-uploader-links.ts';
 import { m0010InterpreterInvitations } from './migrations/0010-interpreter-invitations.ts';
+import { m0013EvidencePackages } from './migrations/0013-evidence-packages.ts';
+import { m0015Snapshots } from './migrations/0015-snapshots.ts';
+import { m0011Registry } from './migrations/0011-registry.ts';
+import { m0012Recordings } from './migrations/0012-recordings.ts';
+import { m0014Protocol } from './migrations/0014-protocol.ts';
 
 /**
  * Migrations live in code (one file each under `migrations/`) so that the
@@ -27,6 +32,11 @@ export const migrations: Record<string, Migration> = {
   '0008_waiting_room': m0008WaitingRoom,
   '0009_uploader_links': m0009UploaderLinks,
   '0010_interpreter_invitations': m0010InterpreterInvitations,
+  '0011_registry': m0011Registry,
+  '0012_recordings': m0012Recordings,
+  '0013_evidence_packages': m0013EvidencePackages,
+  '0014_protocol': m0014Protocol,
+  '0015_snapshots': m0015Snapshots,
 };
 
 /** A Kysely migration provider over the in-code list. */

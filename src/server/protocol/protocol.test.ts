@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +9,7 @@ import { DIALECTS } from '../../../test/databases.ts';
 import { runTool } from '../../../test/evidence-tools.ts';
 import { citizenWithAppointment, staffSession, type Session } from '../../../test/documents-helpers.ts';
 import { createTestApp, DEFAULT_NOW, procedureId, type TestApp } from '../../../test/test-app.ts';
+import { sealEvidencePackage } from '../evidence-package/package.service.ts';
 import { nif } from '../realtime/realtime.fixture.ts';
 import { createStaff } from '../staff/staff.service.ts';
 import { FALLBACK_FORM } from '../../shared/procedure-forms.ts';
@@ -315,6 +318,17 @@ describe.each(DIALECTS)('guided protocol (%s)', (dialect) => {
       const cert = `-----BEGIN CERTIFICATE-----\n${(await t.ctx.seals.seal()).certificate.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
       const verified = await runTool('openssl', ['cms', '-verify', '-binary', '-content', file('record.json', stored.record), '-inform', 'DER', '-in', file('record.p7s', Buffer.from(stored.cades, 'base64')), '-CAfile', file('seal.pem', cert), '-purpose', 'any', '-out', '/dev/null']);
       expect(verified.stderr).toContain('Verification successful');
+      // The evidence package carries the signed record, its signature and the protocol's steps.
+      const org = await t.ctx.db.selectFrom('organisations').selectAll().where('id', '=', t.orgA.id).executeTakeFirstOrThrow();
+      const sealed = await sealEvidencePackage(t.ctx, org, b.id, 'system');
+      const pkg = path.join(dir, 'evidence.asice');
+      await pipeline(t.ctx.blobs.read(sealed.row.blob_id), fs.createWriteStream(pkg));
+      const unzip = (name: string) => spawnSync('unzip', ['-p', pkg, name]).stdout;
+      expect(unzip('signature/consent-record.json').toString('utf8')).toBe(stored.record);
+      expect(unzip('signature/consent-record.p7s').equals(Buffer.from(stored.cades, 'base64'))).toBe(true);
+      const protocol = JSON.parse(unzip('protocol.json').toString('utf8')) as { steps: { step: string; status: string }[] };
+      expect(protocol.steps).toContainEqual(expect.objectContaining({ step: 'consent', status: 'done' }));
+      expect(JSON.parse(unzip('form.json').toString('utf8'))).toMatchObject({ sha256: formHash });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

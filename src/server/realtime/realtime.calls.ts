@@ -20,6 +20,8 @@ export interface CallHost {
   interpreterJoined(conn: Connection): Promise<void>;
   /** A citizen back in the waiting room: their waiting status again. */
   sendView(conn: Connection): void;
+  /** Whether the call is being recorded now (told to each socket joining it); never rejects. */
+  recordingActive(organisationId: string, appointmentId: string): Promise<boolean>;
   log: { error(obj: object, msg: string): void };
 }
 
@@ -60,7 +62,8 @@ export class CallRoster {
     await Promise.all(joining.map((c) => this.host.acquire(c, appointmentChannel(appointmentId))));
     // An interpreter's arrival is in the history before anyone sees them.
     await Promise.all(joining.filter((c) => c.role === 'interpreter').map((c) => this.host.interpreterJoined(c)));
-    for (const conn of joining) if (conn.callOf === appointmentId) this.sendCallStarted(conn, appointmentId);
+    const recording = await this.host.recordingActive(joining[0]?.org.id ?? '', appointmentId);
+    for (const conn of joining) if (conn.callOf === appointmentId) this.sendCallStarted(conn, appointmentId, recording);
     this.tellLocalPeers(appointmentId);
     await this.host.publish(appointmentId, { t: 'peers', start, peers: [...local].map((c) => ({ peerId: c.id, role: c.role ?? 'citizen' })) });
   }
@@ -136,10 +139,10 @@ export class CallRoster {
     }
   }
 
-  private sendCallStarted(conn: Connection, appointmentId: string): void {
+  private sendCallStarted(conn: Connection, appointmentId: string, recording: boolean): void {
     const peers = [...this.rosterOf(appointmentId).values()].filter((p) => p.peerId !== conn.id);
     conn.knownPeers = new Set(peers.map((p) => p.peerId));
-    conn.send({ type: 'call_started', appointmentId, selfPeerId: conn.id, peers, iceServers: this.host.iceServers() });
+    conn.send({ type: 'call_started', appointmentId, selfPeerId: conn.id, peers, iceServers: this.host.iceServers(), ...(recording ? { recording } : {}) });
   }
 
   /** Each local peer is told of the roster's peers it does not know yet. */

@@ -21,6 +21,8 @@ export interface HubHooks {
   citizenGone(appointmentId: string, organisationId: string): Promise<void>;
   /** An interpreter's socket joined its call, or left it (closed, not replaced nor removed by staff); never rejects. */
   interpreterInCall(conn: Connection, what: 'joined' | 'left'): Promise<void>;
+  /** Whether an appointment's call is being recorded (src/server/recordings); false when not wired. */
+  recordingActive?(organisationId: string, appointmentId: string): Promise<boolean>;
 }
 
 /**
@@ -64,6 +66,7 @@ export class RealtimeHub {
     iceServers: () => this.hooks.iceServers(),
     interpreterJoined: (conn) => this.hooks.interpreterInCall(conn, 'joined'),
     sendView: (conn) => this.sendView(conn),
+    recordingActive: async (organisationId, appointmentId) => (await this.hooks.recordingActive?.(organisationId, appointmentId).catch(() => false)) ?? false,
     log: { error: (obj, msg) => this.log.error(obj, msg) },
   });
   private readonly sweeper: NodeJS.Timeout;

@@ -9,6 +9,7 @@ import { followAppointmentChanges } from './realtime.changes.ts';
 import { onDocumentUploaded } from './realtime.hooks.ts';
 import { realtimeRepo } from './realtime.repo.ts';
 import { RealtimeService } from './realtime.service.ts';
+import { recordingActive } from '../recordings/recordings.service.ts';
 import type { SocketTimings } from './realtime.socket.ts';
 
 /** The real-time part of one application instance. */
@@ -38,6 +39,7 @@ export function createRealtime(ctx: AppContext, bus: EventBus, mailer: MailDispa
       if (org && service) await service.leave(org, appointmentId, 'disconnected');
     },
     interpreterInCall: (conn, what) => interpreterInCall(ctx, conn, what),
+    recordingActive: (organisationId, appointmentId) => recordingActive(ctx, organisationId, appointmentId),
   }, t);
   service = new RealtimeService(ctx, hub, mailer);
   const stopFollowing = followAppointmentChanges(ctx, service);

@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import type { Staff } from '../db/schema.ts';
 import { organisationRepo } from '../organisations/organisation.repo.ts';
 import { createStaff, generatedPassword } from '../staff/staff.service.ts';
+import { DEMO_FORMS } from './demo-forms.ts';
 
 type L = { ca: string; es: string; en: string };
 
@@ -302,6 +303,10 @@ export async function seedOrganisation(
         created_at: nowIso,
       })
       .execute();
+    const form = DEMO_FORMS[p.code];
+    if (form) {
+      await db.insertInto('procedure_forms').values({ procedure_id: procedureId, organisation_id: organisationId, definition: JSON.stringify(form), updated_at: nowIso }).execute();
+    }
     for (const [j, d] of p.documents.entries()) {
       await db
         .insertInto('required_documents')

@@ -83,6 +83,17 @@ export async function visibleAppointment(ctx: AppContext, org: Organisation, vie
   return row;
 }
 
+/**
+ * An appointment the viewer may act on as the one attending it: one they can
+ * see (another office's: 404) whose agent they are, or any as a supervisor or
+ * administrator (another agent's: 403 `not_your_appointment`).
+ */
+export async function attendedAppointment(ctx: AppContext, org: Organisation, viewer: Staff, id: string): Promise<AppointmentWithNames> {
+  const appointment = await visibleAppointment(ctx, org, viewer, id);
+  if (viewer.role === 'agent' && appointment.agent_id !== viewer.id) throw errors.forbiddenWith('not_your_appointment');
+  return appointment;
+}
+
 /** The detail page: data, history and the actions open to this viewer. */
 export async function appointmentDetail(
   ctx: AppContext,

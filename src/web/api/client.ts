@@ -56,6 +56,8 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'DELETE';
   query?: Record<string, string>;
   body?: unknown;
+  /** A binary body sent as is (an image), with its media type; instead of `body`. */
+  raw?: { data: Blob; type: string };
   csrfToken?: string;
   signal?: AbortSignal;
 }
@@ -90,13 +92,14 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
     'Accept-Language': settings.language,
   };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.raw) headers['Content-Type'] = options.raw.type;
   if (options.csrfToken) headers['x-csrf-token'] = options.csrfToken;
   let response: Response;
   try {
     response = await fetch(url, {
       method: options.method ?? 'GET',
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.raw ? options.raw.data : options.body === undefined ? undefined : JSON.stringify(options.body),
       credentials: 'same-origin',
       signal: options.signal,
     });

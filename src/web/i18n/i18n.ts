@@ -29,6 +29,9 @@ import interpreterEs from './locales/interpreter/es.json';
 import phoneCa from './locales/phone/ca.json';
 import phoneEn from './locales/phone/en.json';
 import phoneEs from './locales/phone/es.json';
+import verifyCa from './locales/verify/ca.json';
+import verifyEn from './locales/verify/en.json';
+import verifyEs from './locales/verify/es.json';
 
 const STORAGE_KEY = 'finestreta.language';
 
@@ -75,9 +78,9 @@ export async function initI18n(): Promise<typeof i18next> {
     .init({
       // Each feature's catalogue lives in its own file (one top-level key each) and is merged here.
       resources: {
-        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa, ...liveCa, ...interpreterCa, ...phoneCa } },
-        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs, ...liveEs, ...interpreterEs, ...phoneEs } },
-        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn, ...liveEn, ...interpreterEn, ...phoneEn } },
+        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa, ...liveCa, ...interpreterCa, ...phoneCa, ...verifyCa } },
+        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs, ...liveEs, ...interpreterEs, ...phoneEs, ...verifyEs } },
+        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn, ...liveEn, ...interpreterEn, ...phoneEn, ...verifyEn } },
       },
       lng: initial,
       fallbackLng: DEFAULT_LANGUAGE,

@@ -92,7 +92,13 @@ export class CallSession {
       peers: [],
       chat: [],
       devices: NO_DEVICES,
+      recording: options.start.recording === true,
     };
+  }
+
+  /** The local microphone's track (muted or not), for the recording's mix; null while closed. */
+  get localAudio(): MediaStreamTrack | null {
+    return this.tracks.audio;
   }
 
   /** The appointment the call is about. */
@@ -117,6 +123,10 @@ export class CallSession {
   update(start: CallStart): void {
     if (start === this.start || start.selfPeerId !== this.start.selfPeerId) return;
     this.start = start;
+    if (this.current.recording !== (start.recording === true)) {
+      this.current = { ...this.current, recording: start.recording === true };
+      this.emit();
+    }
     const ids = new Set(start.peers.map((p) => p.peerId));
     for (const [peerId, link] of this.links) if (!ids.has(peerId)) this.unlink(peerId, link);
     for (const peer of start.peers) if (!this.links.has(peer.peerId)) this.link(peer.peerId, peer.role);
@@ -266,6 +276,11 @@ export class CallSession {
       this.client.on('chat', (m) => {
         if (!mine(m)) return;
         this.receiveChat(m);
+      }),
+      this.client.on('recording', (m) => {
+        if (!mine(m) || m.active === this.current.recording) return;
+        this.current = { ...this.current, recording: m.active };
+        this.emit();
       }),
       this.client.on('call_ended', (m) => {
         if (mine(m)) this.end(m.reason);

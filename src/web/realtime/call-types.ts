@@ -87,6 +87,8 @@ export interface CallSnapshot {
   peers: readonly PeerView[];
   chat: readonly ChatEntry[];
   devices: DeviceLists;
+  /** The agent's page is recording the call (the citizen's permanent indicator). */
+  recording: boolean;
 }
 
 /** Something that changed and is worth saying aloud. */

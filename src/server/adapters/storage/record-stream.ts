@@ -200,14 +200,22 @@ export async function appendRecords(handle: FileHandle, state: BlobState, source
 export async function* plaintextRecords(handle: FileHandle, state: BlobState, first: number, last: number): AsyncGenerator<Buffer> {
   const { recordSize } = state.header;
   const stride = diskRecordSize(recordSize);
-  const scratch = Buffer.allocUnsafe(stride);
-  for (let index = first; index <= last; index += 1) {
-    const final = state.finished && index === state.fullRecords;
-    const position = recordPosition(recordSize, index);
-    const length = final ? state.fileSize - position : stride;
-    const sealed = await readAt(handle, length, position, scratch);
-    const plaintext = sealed.length === length ? state.codec.open(sealed, index, final) : null;
-    if (!plaintext) throw new BlobIntegrityError(`record ${index} does not authenticate`);
-    yield plaintext;
+  // Two scratch buffers: the next record is read (on libuv's thread pool) while this one is decrypted and consumed.
+  const scratch = [Buffer.allocUnsafe(stride), Buffer.allocUnsafe(stride)] as const;
+  const lengthOf = (index: number) => (state.finished && index === state.fullRecords ? state.fileSize - recordPosition(recordSize, index) : stride);
+  const readRecord = (index: number) => readAt(handle, lengthOf(index), recordPosition(recordSize, index), scratch[index % 2]);
+  let pending: Promise<Buffer> | null = first <= last ? readRecord(first) : null;
+  try {
+    for (let index = first; index <= last; index += 1) {
+      const sealed = await (pending as Promise<Buffer>);
+      pending = index < last ? readRecord(index + 1) : null;
+      const final = state.finished && index === state.fullRecords;
+      const plaintext = sealed.length === lengthOf(index) ? state.codec.open(sealed, index, final) : null;
+      if (!plaintext) throw new BlobIntegrityError(`record ${index} does not authenticate`);
+      yield plaintext;
+    }
+  } finally {
+    // A reader that stops early (an error, a closed response) must not leave a read running on a handle about to close.
+    await pending?.catch(() => undefined);
   }
 }

@@ -69,7 +69,7 @@ export function RemoteTile({ peer, speakerId, onBlocked }: RemoteTileProps) {
   else if (!peer.video) states.push(t('live.call.peerCameraOff'));
   const showPicture = peer.video || peer.screen;
   return (
-    <figure className={`call-tile${peer.screen ? ' call-tile--screen' : ''}`} data-peer={peer.peerId}>
+    <figure className={`call-tile${peer.screen ? ' call-tile--screen' : ''}`} data-peer={peer.peerId} data-role={peer.role ?? 'other'}>
       <div className="call-tile__frame">
         <MediaVideo stream={peer.stream} speakerId={speakerId} onBlocked={onBlocked} label={t('live.call.videoOf', { role: peer.role ?? 'other' })} />
         {showPicture ? null : (

@@ -36,6 +36,8 @@ export interface CallViewProps {
   onEnded: (reason: CallEndReason) => void;
   /** Devices chosen in the device check, if any. */
   devices?: CallDevicePreferences;
+  /** Told of the session once it exists, and null when it closes (the agent's recorder reads its media). */
+  onSession?: (session: CallSession | null) => void;
 }
 
 /** The status line: the latest change, in words, read out politely. */
@@ -132,6 +134,13 @@ function CallStage({ session }: { session: CallSession }) {
   return (
     <div className="call-layout">
       <div className="call-layout__main">
+        {/* Permanent while the agent records (Orden ETD/465/2021: the person knows the call is recorded); words, not only a red dot. */}
+        {snapshot.recording ? (
+          <p className="call-recording" data-testid="recording-indicator">
+            <span aria-hidden="true">● </span>
+            {t('live.call.recording')}
+          </p>
+        ) : null}
         <div className="call-stage">
           {waitingForOthers ? <p className="body call-stage__empty">{t('live.call.alone')}</p> : null}
           {snapshot.peers.map((peer) => (
@@ -171,7 +180,7 @@ function CallStage({ session }: { session: CallSession }) {
 }
 
 /** The call: opens a session for `start` and closes it when the page leaves or the call ends. */
-export function CallView({ client, start, role, onEnded, devices }: CallViewProps) {
+export function CallView({ client, start, role, onEnded, devices, onSession }: CallViewProps) {
   const { t } = useTranslation();
   const [session, setSession] = useState<CallSession | null>(null);
   // One session per call and connection: a `call_started` with a new self id is a new connection.
@@ -199,6 +208,11 @@ export function CallView({ client, start, role, onEnded, devices }: CallViewProp
   useEffect(() => {
     if (session && session.appointmentId === start.appointmentId) session.update(start);
   }, [session, start]);
+
+  useEffect(() => {
+    onSession?.(session);
+    return () => onSession?.(null);
+  }, [session, onSession]);
 
   return (
     <section className="call" aria-label={t('live.call.regionLabel')}>

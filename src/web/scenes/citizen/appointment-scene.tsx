@@ -12,6 +12,7 @@ import { isLanguage } from '../../../shared/limits.ts';
 import { StatusTag, UPCOMING_STATUSES, useAppointmentRows, useWhen } from './appointment-view.tsx';
 import { useCitizenSession } from './citizen-area.tsx';
 import { JoinCallLink } from './call/join-call-link.tsx';
+import { ReceiptSection } from './receipt-section.tsx';
 import { DocumentsLink } from './documents/documents-link.tsx';
 
 /** The appointment page. */
@@ -63,6 +64,8 @@ export function AppointmentScene() {
           </p>
         </InsetText>
       ) : null}
+
+      {appointment.receipt ? <ReceiptSection receipt={appointment.receipt} timeZone={appointment.timeZone} /> : null}
 
       {upcoming ? (
         <>

@@ -23,6 +23,8 @@ import { LANGUAGE_NAMES } from '../../i18n/i18n.ts';
 import type { FromAgendaState } from './agenda-day.tsx';
 import { AppointmentActions } from './appointment-actions.tsx';
 import { AppointmentHistory } from './appointment-history.tsx';
+import { RecordingSection } from './recording-section.tsx';
+import { EvidenceSection } from './evidence-section.tsx';
 import { DocumentsSection } from './documents/documents-section.tsx';
 import { InterpreterPanel } from './interpreters/interpreter-panel.tsx';
 import { channelLabel, fullName, NeedsBadges, StaffStatusTag } from './staff-labels.tsx';
@@ -137,6 +139,8 @@ export function AppointmentScene() {
         <div className="staff-columns__main">
           <Details appointment={appointment} timeZone={timeZone} />
           <DocumentsSection appointmentId={appointment.id} appointmentStatus={appointment.status} timeZone={timeZone} onChange={() => setVersion((n) => n + 1)} />
+          {appointment.channel === 'video' ? <RecordingSection appointmentId={appointment.id} version={version} /> : null}
+          <EvidenceSection appointmentId={appointment.id} csrfToken={session.csrfToken} timeZone={timeZone} onSealed={() => setVersion((n) => n + 1)} />
         </div>
         <div className="staff-columns__side">
           <AppointmentActions

@@ -95,6 +95,9 @@ export function eventLabel(type: string, t: TFunction, exists: (key: string) => 
   if (exists(review)) return t(review);
   const interpreter = `interpreter.history.types.${name}`;
   if (exists(interpreter)) return t(interpreter);
+  // The call's recording (`recording.started`…) is worded by the call's catalogue.
+  const live = `live.history.types.${name}`;
+  if (exists(live)) return t(live);
   // Phone links (`uploader.issued`…) are worded by the phone catalogue.
   const phone = `phone.history.types.${name}`;
   return exists(phone) ? t(phone) : type;

@@ -30,6 +30,10 @@ const HISTORY_TYPES = [
   'appointment.video_offered',
   'citizen.signed_in',
   'citizen.access_locked',
+  'registry.registered',
+  'registry.receipt_sealed',
+  'evidence.sealed',
+  'evidence.downloaded',
 ];
 
 const FIELD_CODES: Record<string, string[]> = {

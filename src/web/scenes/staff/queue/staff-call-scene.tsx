@@ -17,12 +17,15 @@ import { useOrganisation } from '../../../hooks/use-organisation.ts';
 import { callPort, type CallPort } from '../../../realtime/call-port.ts';
 import type { CallEndReason, CallStart } from '../../../realtime/call-types.ts';
 import { useConnectionState } from '../../../realtime/use-connection-state.ts';
+import type { CallSession } from '../../../realtime/call-session.ts';
 import { CallView } from '../../call/call-view.tsx';
 import { DocumentsSection } from '../documents/documents-section.tsx';
 import { InterpreterPanel } from '../interpreters/interpreter-panel.tsx';
 import { fullName } from '../staff-labels.tsx';
 import { useStaffPageTitle, useStaffSession } from '../staff-session.ts';
+import { RecordingPanel } from './recording-panel.tsx';
 import { RequestDocument } from './request-document.tsx';
+import { SnapshotPanel } from './snapshot-panel.tsx';
 import { useStaffSignalling } from './staff-signalling.ts';
 import { useOnWelcome } from './use-queue.ts';
 
@@ -44,6 +47,7 @@ export function StaffCallScene() {
   const [problem, setProblem] = useState<string | null>(null);
   const [documentsVersion, setDocumentsVersion] = useState(0);
   const [arrived, setArrived] = useState<{ n: number; text: string } | null>(null);
+  const [callSession, setCallSession] = useState<CallSession | null>(null);
   const endedRef = useRef(ended);
   useEffect(() => {
     endedRef.current = ended;
@@ -121,7 +125,7 @@ export function StaffCallScene() {
       </div>
     );
   } else if (start && port) {
-    call = <CallView client={port} start={start} role="agent" onEnded={setEnded} />;
+    call = <CallView client={port} start={start} role="agent" onEnded={setEnded} onSession={setCallSession} />;
   } else if (!problem) {
     call = <p className="body">{t('live.staffCall.connecting')}</p>;
   }
@@ -147,6 +151,18 @@ export function StaffCallScene() {
       <div className="staff-call">
         <div className="staff-call__main">
           {call}
+          {start && !ended && detail ? (
+            <RecordingPanel
+              appointmentId={id}
+              reference={detail.reference}
+              csrfToken={session.csrfToken}
+              timeZone={timeZone}
+              language={language}
+              session={callSession}
+              client={client}
+            />
+          ) : null}
+          {start && !ended ? <SnapshotPanel appointmentId={id} csrfToken={session.csrfToken} /> : null}
           {start && !ended ? (
             <button
               type="button"
