@@ -6,7 +6,15 @@ import { AppError } from '../http/errors.ts';
 import { orgOf } from '../http/tenant.ts';
 import { organisationBaseUrl } from '../mail/mail.queue.ts';
 import { openStaffSession } from './staff-auth.service.ts';
-import { beginOidcLogin, completeOidcLogin, oidcProvider } from './oidc.service.ts';
+import type { OidcProvidersTable } from './oidc.tables.ts';
+
+/** openid-client loads when someone signs in through an identity provider, not with the server. */
+const oidcService = () => import('./oidc.service.ts');
+
+/** Whether the organisation has an identity provider (a plain query: asked by every visit to the sign-in page). */
+async function oidcProvider(ctx: AppContext, organisationId: string): Promise<OidcProvidersTable | null> {
+  return (await ctx.db.selectFrom('oidc_providers').selectAll().where('organisation_id', '=', organisationId).executeTakeFirst()) ?? null;
+}
 import { STAFF_COOKIE } from './staff.policy.ts';
 
 const BROWSER_COOKIE = 'fin_oidc';
@@ -27,7 +35,7 @@ export const oidcRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.get('/api/staff/oidc/start', { config: { rateLimit: { max: 30, timeWindow: 60_000 } } }, async (request, reply) => {
     const org = orgOf(request);
     const redirectUri = `${await base(org.id, org.slug)}${CALLBACK}`;
-    const { authorizationUrl, browserToken } = await beginOidcLogin(ctx, org, redirectUri);
+    const { authorizationUrl, browserToken } = await (await oidcService()).beginOidcLogin(ctx, org, redirectUri);
     // Lax, not Strict: the identity provider sends the browser back with a cross-site navigation.
     reply.setCookie(BROWSER_COOKIE, browserToken, { httpOnly: true, sameSite: 'lax', secure: ctx.config.secure, path: '/api/staff/oidc', maxAge: 600 });
     return reply.redirect(authorizationUrl, 302);
@@ -40,7 +48,7 @@ export const oidcRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     for (const [k, v] of Object.entries(request.query)) callbackUrl.searchParams.set(k, v);
     reply.clearCookie(BROWSER_COOKIE, { path: '/api/staff/oidc' });
     try {
-      const staff = await completeOidcLogin(ctx, org, callbackUrl, request.cookies[BROWSER_COOKIE]);
+      const staff = await (await oidcService()).completeOidcLogin(ctx, org, callbackUrl, request.cookies[BROWSER_COOKIE]);
       const { token } = await openStaffSession(ctx, staff, 'oidc');
       reply.setCookie(STAFF_COOKIE, token, {
         httpOnly: true,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { toNodemailerMessage } from './mail.message.ts';
 import type { MailTransport } from './mail.transport.ts';
 
@@ -85,19 +85,21 @@ export function createOutboxTransport(options: OutboxTransportOptions): MailTran
   const now = options.now ?? (() => new Date());
   // `newline: 'windows'`: CRLF, the line ending SMTP puts on the wire (RFC 5321 §2.3.8).
   // `buffer: true`: a message is a few tens of kilobytes and is written in one go.
-  const composer = createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  // nodemailer loads with the first message, not with the server (most processes send none for a while).
+  let composer: Promise<Transporter> | undefined;
+  const compose = () =>
+    (composer ??= import('nodemailer').then(({ createTransport }) => createTransport({ streamTransport: true, buffer: true, newline: 'windows' })));
   return {
     kind: 'outbox',
     async send(mail, from) {
       await mkdir(options.dir, { recursive: true });
-      const info = await composer.sendMail(toNodemailerMessage(mail, from));
+      const info = await (await compose()).sendMail(toNodemailerMessage(mail, from));
       if (!Buffer.isBuffer(info.message)) throw new TypeError('nodemailer returned a stream for a buffered message');
       await writeAtomically(options.dir, fileName(now(), info.messageId), info.message);
       return info.messageId;
     },
-    close() {
-      composer.close();
-      return Promise.resolve();
+    async close() {
+      (await composer)?.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { toNodemailerMessage } from './mail.message.ts';
 import type { MailTransport } from './mail.transport.ts';
 
@@ -15,17 +15,18 @@ export function createSmtpTransport(smtpUrl: string): MailTransport {
   for (const [option, ms] of [['connectionTimeout', '30000'], ['greetingTimeout', '30000'], ['socketTimeout', '60000']] as const) {
     if (!url.searchParams.has(option)) url.searchParams.set(option, ms);
   }
-  const transporter = createTransport(url.toString());
+  // nodemailer loads with the first message, not with the server.
+  let transporter: Promise<Transporter> | undefined;
+  const connect = () => (transporter ??= import('nodemailer').then(({ createTransport }) => createTransport(url.toString())));
   return {
     kind: 'smtp',
     async send(mail, from) {
-      const info = await transporter.sendMail(toNodemailerMessage(mail, from));
+      const info = await (await connect()).sendMail(toNodemailerMessage(mail, from));
       return info.messageId;
     },
-    close() {
+    async close() {
       // Idle SMTP connections are closed at once; nodemailer's close() does not report completion.
-      transporter.close();
-      return Promise.resolve();
+      (await transporter)?.close();
     },
   };
 }
