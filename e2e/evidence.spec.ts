@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { firstVideoProcedure, validNif } from './support/api.ts';
+import { bookAndRegisterAsStaff, validNif } from './support/api.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { heading, signInStaff } from './support/call.ts';
 import { createStaff } from './support/cli.ts';
@@ -29,30 +29,7 @@ test('a supervisor seals the evidence package of a registered appointment, downl
   await signInStaff(page, SUPERVISOR);
   const request = page.request;
   const { csrfToken } = ((await (await request.get('/api/staff/me')).json()) as Envelope<{ csrfToken: string }>).data;
-  const procedureId = await firstVideoProcedure(request);
-  const from = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  const to = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
-  const availability = (await (await request.get(`/api/public/procedures/${procedureId}/availability?from=${from}&to=${to}`)).json()) as Envelope<{
-    days: { slots: { startsAt: string }[] }[];
-  }>;
-  const startsAt = availability.data.days.flatMap((d) => d.slots)[0]?.startsAt;
-  expect(startsAt).toBeDefined();
-  const booked = await request.post('/api/staff/appointments', {
-    headers: { 'x-csrf-token': csrfToken },
-    data: {
-      procedureId,
-      startsAt,
-      channel: 'video',
-      citizen: { name: 'Pau', surnames: 'Evidència', idType: 'nif', idNumber: validNif(72_000_002), email: 'pau.evidencia@example.org', phone: '600 222 333', language: 'ca', needs: { signLanguage: false, languageInterpreter: null, other: null } },
-    },
-  });
-  expect(booked.status()).toBe(201);
-  const { id } = ((await booked.json()) as Envelope<{ id: string }>).data;
-  const registered = await request.post(`/api/staff/appointments/${id}/registry`, {
-    headers: { 'x-csrf-token': csrfToken },
-    data: { summary: 'Sol·licitud de certificat', formData: { motiu: 'Beca' } },
-  });
-  expect(registered.status()).toBe(201);
+  const { id } = await bookAndRegisterAsStaff(request, csrfToken, { name: 'Pau', surnames: 'Evidència', idNumber: validNif(72_000_002), email: 'pau.evidencia@example.org' });
 
   await page.goto(`/staff/appointments/${id}`);
   await expect(heading(page)).toContainText('Pau Evidència');

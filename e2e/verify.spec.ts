@@ -9,7 +9,7 @@
  * download. axe checks each state.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { firstVideoProcedure, validNif } from './support/api.ts';
+import { bookAndRegisterAsStaff, validNif } from './support/api.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { createStaff } from './support/cli.ts';
 
@@ -32,31 +32,7 @@ test('anyone checks a receipt by its code and downloads the sealed original', as
   const session = await request.post('/api/staff/session', { data: { email: SUPERVISOR.email, password: SUPERVISOR.password } });
   expect(session.status()).toBe(200);
   const { csrfToken } = ((await session.json()) as Envelope<{ csrfToken: string }>).data;
-  const procedureId = await firstVideoProcedure(request);
-  const from = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  const to = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
-  const availability = (await (await request.get(`/api/public/procedures/${procedureId}/availability?from=${from}&to=${to}`)).json()) as Envelope<{
-    days: { slots: { startsAt: string }[] }[];
-  }>;
-  const startsAt = availability.data.days.flatMap((d) => d.slots)[0]?.startsAt;
-  expect(startsAt).toBeDefined();
-  const booked = await request.post('/api/staff/appointments', {
-    headers: { 'x-csrf-token': csrfToken },
-    data: {
-      procedureId,
-      startsAt,
-      channel: 'video',
-      citizen: { name: 'Núria', surnames: 'Puig', idType: 'nif', idNumber: validNif(71_000_001), email: 'nuria.registre@example.org', phone: '600 111 222', language: 'ca', needs: { signLanguage: false, languageInterpreter: null, other: null } },
-    },
-  });
-  expect(booked.status()).toBe(201);
-  const { id } = ((await booked.json()) as Envelope<{ id: string }>).data;
-  const registered = await request.post(`/api/staff/appointments/${id}/registry`, {
-    headers: { 'x-csrf-token': csrfToken },
-    data: { summary: 'Sol·licitud de certificat', formData: { motiu: 'Beca' } },
-  });
-  expect(registered.status()).toBe(201);
-  const { csv, number, verifyUrl } = ((await registered.json()) as Envelope<{ csv: string; number: string; verifyUrl: string }>).data;
+  const { csv, number, verifyUrl } = await bookAndRegisterAsStaff(request, csrfToken, { name: 'Núria', surnames: 'Puig', idNumber: validNif(71_000_001), email: 'nuria.registre@example.org' });
   expect(new URL(verifyUrl).pathname).toBe(`/o/demo/verify/${csv}`);
 
   // The form: nothing typed, then something that cannot be a code.

@@ -71,3 +71,41 @@ export async function bookViaApi(
   });
   return response.status();
 }
+
+/**
+ * A member of staff (signed in on `request`, with `csrfToken`) books a video
+ * appointment for a citizen at the first free time of the next weeks and
+ * registers it, as the guided protocol's last step does; answers the
+ * appointment's id and the registry's answer (number, CSV, verification URL).
+ */
+export async function bookAndRegisterAsStaff(
+  request: APIRequestContext,
+  csrfToken: string,
+  citizen: { name: string; surnames: string; idNumber: string; email: string },
+): Promise<{ id: string; number: string; csv: string; verifyUrl: string }> {
+  const procedureId = await firstVideoProcedure(request);
+  const from = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const to = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+  const availability = (await (await request.get(`/api/public/procedures/${procedureId}/availability?from=${from}&to=${to}`)).json()) as Envelope<{
+    days: { slots: { startsAt: string }[] }[];
+  }>;
+  const startsAt = availability.data.days.flatMap((d) => d.slots)[0]?.startsAt;
+  expect(startsAt).toBeDefined();
+  const booked = await request.post('/api/staff/appointments', {
+    headers: { 'x-csrf-token': csrfToken },
+    data: {
+      procedureId,
+      startsAt,
+      channel: 'video',
+      citizen: { ...citizen, idType: 'nif', phone: '600 111 222', language: 'ca', needs: { signLanguage: false, languageInterpreter: null, other: null } },
+    },
+  });
+  expect(booked.status()).toBe(201);
+  const { id } = ((await booked.json()) as Envelope<{ id: string }>).data;
+  const registered = await request.post(`/api/staff/appointments/${id}/registry`, {
+    headers: { 'x-csrf-token': csrfToken },
+    data: { summary: 'Sol·licitud de certificat', formData: { motiu: 'Beca' } },
+  });
+  expect(registered.status()).toBe(201);
+  return { id, ...((await registered.json()) as Envelope<{ number: string; csv: string; verifyUrl: string }>).data };
+}
