@@ -166,7 +166,8 @@ test('an agent offers a video call for an in-person appointment, and the citizen
 
   // 6. Sign out: the agenda asks to sign in again.
   await page.getByRole('button', { name: 'Surt', exact: true }).click();
-  await expect(page.getByRole('status')).toContainText('Heu sortit de l’àrea del personal.');
+  // The appointment page has live regions of its own (evidence, snapshots); the sign-out message is one more.
+  await expect(page.getByRole('status').filter({ hasText: 'Heu sortit de l’àrea del personal.' })).toBeVisible();
   await page.goto('/staff');
   await expect(page).toHaveURL(/\/staff\/login/);
 });
