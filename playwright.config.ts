@@ -12,6 +12,8 @@ const PORT = 3123;
 // evaluation fixes the directory and the workers inherit it from the environment.
 process.env.E2E_DATA_DIR ??= path.resolve(`.tmp/e2e-data-${Date.now()}`);
 const dataDir = process.env.E2E_DATA_DIR;
+// The CA of the loopback TSA the server timestamps with (e2e/support/serve.ts), for `openssl ts -verify`.
+process.env.E2E_TSA_CA ??= `${dataDir}-tsa-ca.pem`;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -54,7 +56,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: 'tsx src/server/main.ts',
+    command: 'tsx e2e/support/serve.ts',
     url: `http://127.0.0.1:${PORT}/readyz`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -66,6 +68,7 @@ export default defineConfig({
       NODE_ENV: 'test',
       CAPTCHA_MAX_NUMBER: '1000',
       LOG_LEVEL: 'warn',
+      E2E_TSA_CA: process.env.E2E_TSA_CA,
     },
   },
 });

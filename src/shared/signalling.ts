@@ -178,5 +178,7 @@ export const serverMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('recording'), appointmentId: id, active: z.boolean() }),
   /** Citizen: the guided protocol changed (a step, the form as the agent fills it): their screen shows it read-only. */
   z.object({ type: z.literal('protocol'), appointmentId: id, protocol: citizenProtocolView }),
+  /** Agent in the call: the protocol changed (the citizen confirmed or signed, another tab took a step): read it again. */
+  z.object({ type: z.literal('protocol_changed'), appointmentId: id }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;

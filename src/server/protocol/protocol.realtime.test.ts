@@ -65,9 +65,11 @@ describe.each(DIALECTS)('protocol live on the citizen screen (%s)', (dialect) =>
     expect(changed.statusCode).toBe(200);
     const second = await socket.next('protocol', (m) => m.protocol.form.sha256 === changed.json().data.form.sha256);
     expect(second.protocol.form.fields.find((f) => f.key === 'minors_moving')?.display).toBe('Sí');
-    // The agent's socket is not sent the citizen's view.
+    // The agent's socket is not sent the citizen's view, only told to read the staff view again.
     await tab.sync();
     expect(tab.all('protocol')).toEqual([]);
+    expect(tab.all('protocol_changed').length).toBeGreaterThanOrEqual(3);
+    expect(tab.all('protocol_changed')[0]).toEqual({ type: 'protocol_changed', appointmentId: id });
     tab.close();
     socket.close();
   });

@@ -53,7 +53,7 @@ export function setApiLanguage(language: string): void {
 
 /** Options of one API call. */
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   query?: Record<string, string>;
   body?: unknown;
   /** A binary body sent as is (an image), with its media type; instead of `body`. */

@@ -12,9 +12,9 @@ export interface TextFieldProps {
   onChange: (value: string) => void;
   hint?: string | undefined;
   error?: string | undefined;
-  type?: 'text' | 'email' | 'tel' | 'password';
+  type?: 'text' | 'email' | 'tel' | 'password' | 'date';
   autoComplete?: HTMLInputAutoCompleteAttribute;
-  inputMode?: 'text' | 'email' | 'tel' | 'numeric';
+  inputMode?: 'text' | 'email' | 'tel' | 'numeric' | 'decimal';
   spellCheck?: boolean;
   autoCapitalize?: 'none' | 'words' | 'characters' | 'sentences';
   maxLength?: number;

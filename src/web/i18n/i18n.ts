@@ -32,6 +32,9 @@ import phoneEs from './locales/phone/es.json';
 import verifyCa from './locales/verify/ca.json';
 import verifyEn from './locales/verify/en.json';
 import verifyEs from './locales/verify/es.json';
+import protocolCa from './locales/protocol/ca.json';
+import protocolEn from './locales/protocol/en.json';
+import protocolEs from './locales/protocol/es.json';
 
 const STORAGE_KEY = 'finestreta.language';
 
@@ -78,9 +81,9 @@ export async function initI18n(): Promise<typeof i18next> {
     .init({
       // Each feature's catalogue lives in its own file (one top-level key each) and is merged here.
       resources: {
-        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa, ...liveCa, ...interpreterCa, ...phoneCa, ...verifyCa } },
-        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs, ...liveEs, ...interpreterEs, ...phoneEs, ...verifyEs } },
-        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn, ...liveEn, ...interpreterEn, ...phoneEn, ...verifyEn } },
+        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa, ...liveCa, ...interpreterCa, ...phoneCa, ...verifyCa, ...protocolCa } },
+        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs, ...liveEs, ...interpreterEs, ...phoneEs, ...verifyEs, ...protocolEs } },
+        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn, ...liveEn, ...interpreterEn, ...phoneEn, ...verifyEn, ...protocolEn } },
       },
       lng: initial,
       fallbackLng: DEFAULT_LANGUAGE,

@@ -17,6 +17,7 @@ import { formatInstantDate, formatInstantTime } from '../../../i18n/format.ts';
 import { CallView } from '../../call/call-view.tsx';
 import { useCitizenSession } from '../citizen-area.tsx';
 import { readPreparation } from './call-preparation.ts';
+import { CallProtocol } from './call-protocol.tsx';
 import { LiveDocumentRequest } from './live-document-request.tsx';
 import { quickMessageText } from './quick-message.ts';
 import { useWaitingRoom } from './use-waiting-room.ts';
@@ -116,6 +117,7 @@ export function WaitingRoomScene() {
           onEnded={room.callEnded}
           devices={{ cameraId: devices.cameraId || null, microphoneId: devices.microphoneId || null, speakerId: devices.speakerId || null, camera: !audioOnly }}
         />
+        <CallProtocol client={room.client} csrfToken={session.csrfToken} onSessionExpired={() => setSession(null)} />
         <LiveDocumentRequest
           client={room.client}
           csrfToken={session.csrfToken}

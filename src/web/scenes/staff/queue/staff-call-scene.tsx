@@ -3,7 +3,8 @@
  * the citizen (`admit`; opening it again, after a reload or a dropped
  * connection, joins the call again), then shows the call beside the
  * appointment's documents, which refresh as the citizen uploads during the
- * call, and a form to ask for a document now. When the call ends the page
+ * call, a form to ask for a document now, and the guided legal protocol
+ * (steps, registry form, consent, receipt). When the call ends the page
  * says so and offers the way back to the queue.
  */
 import { useEffect, useRef, useState } from 'react';
@@ -23,6 +24,7 @@ import { DocumentsSection } from '../documents/documents-section.tsx';
 import { InterpreterPanel } from '../interpreters/interpreter-panel.tsx';
 import { fullName } from '../staff-labels.tsx';
 import { useStaffPageTitle, useStaffSession } from '../staff-session.ts';
+import { ProtocolPanel } from './protocol-panel.tsx';
 import { RecordingPanel } from './recording-panel.tsx';
 import { RequestDocument } from './request-document.tsx';
 import { SnapshotPanel } from './snapshot-panel.tsx';
@@ -163,6 +165,8 @@ export function StaffCallScene() {
             />
           ) : null}
           {start && !ended ? <SnapshotPanel appointmentId={id} csrfToken={session.csrfToken} /> : null}
+          {/* Stays after the call ends: the receipt can still be issued for data confirmed in it. */}
+          {detail && (start || ended) ? <ProtocolPanel appointmentId={id} csrfToken={session.csrfToken} timeZone={timeZone} client={client} inCall={start !== null && ended === null} /> : null}
           {start && !ended ? (
             <button
               type="button"
