@@ -27,6 +27,7 @@ import { validNif } from './support/api.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { AGENT_BROWSER, heading, instrument, startCall } from './support/call.ts';
 import { createStaff } from './support/cli.ts';
+import { newestMailAfter, outboxCount } from './support/outbox.ts';
 
 const run = promisify(execFile);
 const BIN = path.resolve(import.meta.dirname, '../bin/finestreta.js');
@@ -228,6 +229,96 @@ test('the agent takes the whole protocol with the citizen, who confirms on their
     const verdict = spawnSync(process.execPath, [BIN, 'verify', pkg, '--schemas', STANDARDS_DIR], { encoding: 'utf8' });
     expect(verdict.stdout, verdict.stderr).toContain('timestamp');
     expect(verdict.stdout).toContain('VALID');
+    expect(verdict.status).toBe(0);
+  } finally {
+    await call.browser.close();
+  }
+});
+
+test('the recording notice is skipped with a written reason, and the citizen signs with the one-time code from their email instead of the button', async ({ page, request, baseURL }, testInfo) => {
+  test.setTimeout(240_000);
+  await instrument(page);
+  const nif = validNif(64_000_071);
+  const call = await startCall(page, request, baseURL, { staff: SUPERVISOR, citizen: { email: 'protocol.otp@example.org', idNumber: nif } });
+  const citizen = call.page;
+  try {
+    const id = appointmentIdOf(page);
+    const protocol = page.getByRole('region', { name: 'Protocol legal' });
+    const ownView = citizen.getByRole('region', { name: 'El vostre tràmit' });
+    const stepStatus = (step: string) => protocol.locator(`li[data-step="${step}"]`);
+
+    // Skipping needs a reason of at least 10 characters, kept verbatim.
+    await protocol.getByText('Omet aquest pas', { exact: true }).click();
+    const reason = protocol.getByLabel('Per què s’omet aquest pas?');
+    await reason.fill('No vol');
+    await protocol.getByRole('button', { name: 'Omet-lo amb aquest motiu' }).click();
+    await expect(protocol.locator('#protocol-skip-recording_notice-error')).toContainText('almenys 10 caràcters');
+    await expect(stepStatus('recording_notice')).toHaveAttribute('data-status', 'pending');
+    const why = 'La persona no accepta l’enregistrament; es continua amb el consentiment per codi.';
+    await reason.fill(why);
+    await protocol.getByRole('button', { name: 'Omet-lo amb aquest motiu' }).click();
+    await expect(stepStatus('recording_notice')).toHaveAttribute('data-status', 'skipped');
+    await expect(stepStatus('recording_notice')).toContainText(why);
+
+    await protocol.getByLabel('Número del document mostrat').fill(nif);
+    await protocol.getByRole('button', { name: 'Comprova la identitat' }).click();
+    await expect(stepStatus('identification')).toHaveAttribute('data-status', 'done');
+    await protocol.getByRole('button', { name: 'Els documents estan revisats' }).click();
+    await protocol.getByLabel('Finalitat del certificat').selectOption('household');
+    await protocol.getByLabel('Nombre de còpies').fill('1');
+    await protocol.getByRole('group', { name: 'Enviar-lo per correu electrònic' }).getByLabel('No').check();
+    await protocol.getByRole('button', { name: 'Registra aquestes dades' }).click();
+    await expect(stepStatus('registry_data')).toHaveAttribute('data-status', 'done');
+    await expect(citizen.getByTestId('citizen-protocol-data').locator('[data-field="purpose"]')).toContainText('Convivència');
+
+    // The code, by email; the citizen types it on their screen (a wrong one first: refused, attempts counted).
+    const mailsBefore = await outboxCount();
+    await protocol.getByRole('button', { name: 'Envia un codi per correu' }).click();
+    await expect(protocol).toContainText('S’ha enviat un codi. La persona l’escriu a la seva pantalla.');
+    const mail = await newestMailAfter(mailsBefore);
+    expect(mail.subject).toContain('Codi per signar la sol·licitud');
+    const code = /\b(\d{6})\b/.exec(mail.text ?? '')?.[1] ?? '';
+    expect(code).toMatch(/^\d{6}$/);
+    const box = ownView.getByLabel('Codi', { exact: true });
+    await expect(box).toBeVisible();
+    await expectNoAxeViolations(citizen, 'citizen’s call with the one-time code box');
+    // For people reviewing a run: both screens at the moment of consent.
+    await page.screenshot({ fullPage: true, path: testInfo.outputPath('agent-at-consent.png') });
+    await citizen.screenshot({ fullPage: true, path: testInfo.outputPath('citizen-at-consent.png') });
+    await box.fill(code === '000000' ? '111111' : '000000');
+    await ownView.getByRole('button', { name: 'Signa amb aquest codi' }).click();
+    await expect(ownView.locator('#protocol-code-error')).toContainText('El codi no és correcte. Us queden 4 intents.');
+    await expect(stepStatus('consent')).toHaveAttribute('data-status', 'pending');
+    await box.fill(code);
+    await ownView.getByRole('button', { name: 'Signa amb aquest codi' }).click();
+    await expect(ownView).toContainText('Heu confirmat les dades.');
+    await expect(stepStatus('consent')).toHaveAttribute('data-status', 'done');
+
+    await protocol.getByRole('button', { name: 'Registra i emet el justificant' }).click();
+    await expect(citizen.getByTestId('citizen-protocol-receipt')).toContainText(/REGE-\d{4}-\d{6}/);
+
+    // In the package: the signed record and the organ's CAdES seal over it (openssl cms), and the skip with its reason.
+    await page.goto(`/staff/appointments/${id}`);
+    const evidence = page.getByRole('region', { name: 'Paquet d’evidències' });
+    await evidence.getByRole('button', { name: 'Segella el paquet d’evidències' }).click();
+    await expect(evidence.getByRole('status')).toContainText(/Paquet segellat/, { timeout: 60_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), evidence.getByRole('link', { name: /^Paquet del / }).click()]);
+    const pkg = testInfo.outputPath('evidence-otp.asice');
+    await download.saveAs(pkg);
+    const dir = testInfo.outputPath('otp');
+    mkdirSync(dir, { recursive: true });
+    await run('unzip', ['-q', '-o', pkg, '-d', dir]);
+    const record = path.join(dir, 'signature/consent-record.json');
+    const signed = await run('openssl', ['cms', '-verify', '-binary', '-content', record, '-inform', 'DER', '-in', path.join(dir, 'signature/consent-record.p7s'), '-noverify', '-out', '/dev/null']);
+    expect(signed.stderr).toContain('Verification successful');
+    const recordText = readFileSync(record, 'utf8');
+    expect(recordText).toContain(CONSENT);
+    expect(recordText).not.toContain(code);
+    const steps = (JSON.parse(readFileSync(path.join(dir, 'protocol.json'), 'utf8')) as { steps: { step: string; status: string; reason: string | null }[] }).steps;
+    expect(steps.find((s) => s.step === 'recording_notice')).toMatchObject({ status: 'skipped', reason: why });
+    expect(steps.find((s) => s.step === 'consent')).toMatchObject({ status: 'done' });
+    const verdict = spawnSync(process.execPath, [BIN, 'verify', pkg], { encoding: 'utf8' });
+    expect(verdict.stdout, verdict.stderr).toContain('VALID');
     expect(verdict.status).toBe(0);
   } finally {
     await call.browser.close();
