@@ -37,6 +37,12 @@ export interface CadesOptions {
   policy?: SignaturePolicy | null;
   /** Adds a signature timestamp (CAdES-T) when given. */
   timestamp?: Timestamper | null;
+  /**
+   * Whether the signing-time attribute is signed (default true). PAdES
+   * baseline signatures (ETSI EN 319 142-1 §5.2.1) must not carry it: the
+   * claimed time goes in the signature dictionary's /M instead.
+   */
+  signingTimeAttribute?: boolean;
 }
 
 /**
@@ -50,14 +56,14 @@ export async function signCadesDetached(contentSha256: Buffer, options: CadesOpt
   const certificate = pkijs.Certificate.fromBER(toArrayBuffer(seal.certificate));
   const attributes = [
     attribute(OID.contentType, new asn1js.ObjectIdentifier({ value: OID.data })),
-    // RFC 5652 §11.3: UTCTime up to 2049, GeneralizedTime after.
-    attribute(
-      OID.signingTime,
-      options.signingTime.getUTCFullYear() < 2050 ? new asn1js.UTCTime({ valueDate: options.signingTime }) : new asn1js.GeneralizedTime({ valueDate: options.signingTime }),
-    ),
     attribute(OID.messageDigest, new asn1js.OctetString({ valueHex: toArrayBuffer(contentSha256) })),
     attribute(OID.signingCertificateV2, signingCertificateV2(seal.certificate)),
   ];
+  if (options.signingTimeAttribute !== false) {
+    // RFC 5652 §11.3: UTCTime up to 2049, GeneralizedTime after.
+    const time = options.signingTime.getUTCFullYear() < 2050 ? new asn1js.UTCTime({ valueDate: options.signingTime }) : new asn1js.GeneralizedTime({ valueDate: options.signingTime });
+    attributes.push(attribute(OID.signingTime, time));
+  }
   if (options.policy) attributes.push(attribute(OID.signaturePolicy, signaturePolicyId(options.policy)));
   // DER: a SET OF is sorted by the encodings of its elements (X.690 §11.6). OpenSSL re-encodes the
   // attributes before checking the signature, so an unsorted set would not verify there.

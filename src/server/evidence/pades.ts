@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PDFArray, PDFHexString, PDFName, PDFNumber, PDFString, type PDFDocument } from 'pdf-lib';
 import { signCadesDetached, type CadesOptions } from './cades.ts';
+import { PADES_SUBFILTER } from './pdf-signature.ts';
 
 /** Bytes reserved for the CMS in `/Contents`: a 3072-bit RSA seal with its chain and an RFC 3161 token fit with room to spare. */
 const SIGNATURE_SPACE = 24 * 1024;
@@ -21,12 +22,13 @@ export interface PadesInfo {
 /**
  * Signs a PDF with the organ seal: an invisible signature field whose
  * signature dictionary carries a detached CMS (SubFilter
- * `adbe.pkcs7.detached`, ISO 32000-1 §12.8.3.3; PAdES Basic, ETSI TS
- * 102 778-2) over the whole file except the `/Contents` hole, as `/ByteRange`
- * says. The CMS is our CAdES signer's (signing-certificate-v2, signing time,
- * the configured policy, and an RFC 3161 signature timestamp when a TSA is
- * configured), so it is the same signature the evidence packages carry.
- * Saved without object streams so the byte range can be patched in place.
+ * `ETSI.CAdES.detached`: a PAdES baseline signature, ETSI EN 319 142-1)
+ * over the whole file except the `/Contents` hole, as `/ByteRange` says. The
+ * CMS is our CAdES signer's (signing-certificate-v2, the configured policy,
+ * and an RFC 3161 signature timestamp when a TSA is configured: B-T) without
+ * the signing-time attribute, which PAdES forbids: the claimed signing time
+ * is the dictionary's `/M`. Saved without object streams so the byte range
+ * can be patched in place.
  */
 export async function signPdf(doc: PDFDocument, cades: CadesOptions, info: PadesInfo): Promise<Buffer> {
   const { context } = doc;
@@ -36,7 +38,7 @@ export async function signPdf(doc: PDFDocument, cades: CadesOptions, info: Pades
   const signature = context.obj({
     Type: 'Sig',
     Filter: 'Adobe.PPKLite',
-    SubFilter: 'adbe.pkcs7.detached',
+    SubFilter: PADES_SUBFILTER,
     ByteRange: byteRange,
     Contents: PDFHexString.of('0'.repeat(SIGNATURE_SPACE * 2)),
     Name: PDFString.of(info.name),
@@ -77,7 +79,7 @@ export async function signPdf(doc: PDFDocument, cades: CadesOptions, info: Pades
   pdf.write(range.padEnd(rangeText[0].length, ' '), rangeText.index, 'latin1');
 
   const digest = createHash('sha256').update(pdf.subarray(0, holeStart)).update(pdf.subarray(holeEnd)).digest();
-  const cms = await signCadesDetached(digest, cades);
+  const cms = await signCadesDetached(digest, { ...cades, signingTimeAttribute: false });
   if (cms.length > SIGNATURE_SPACE) throw new Error(`the signature (${cms.length} bytes) does not fit the space reserved for it`);
   pdf.write(cms.toString('hex').toUpperCase(), holeStart + 1, 'latin1');
   return pdf;

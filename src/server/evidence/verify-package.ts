@@ -153,23 +153,33 @@ function checkSignature(name: string, p7s: Buffer, manifest: Buffer, options: Ve
  * then, and the certificate against `trusted` when given. Answers what was
  * checked, one line each; throws `CmsError` naming the first problem.
  */
-export function verifyDetachedSeal(name: string, p7s: Buffer, digestOf: (hashName: string) => Buffer, what: string, trusted: Buffer[] | undefined): string[] {
+export function verifyDetachedSeal(
+  name: string,
+  p7s: Buffer,
+  digestOf: (hashName: string) => Buffer,
+  what: string,
+  trusted: Buffer[] | undefined,
+  /** PAdES: the signing time claimed outside the CMS (the signature dictionary's /M), which then must not carry its own. */
+  claimedTime?: Date,
+): string[] {
   const report: string[] = [];
   const sd = parseSignedData(p7s);
   if (sd.encapContentInfo.eContent) throw new CmsError('is not a detached signature');
   const signer = verifySigner(sd, digestOf);
   if (!checkSigningCertificate(signer)) throw new CmsError('has no signing-certificate-v2 attribute (CAdES)');
-  if (!signer.signingTime) throw new CmsError('has no signing-time attribute');
+  if (claimedTime && signer.signingTime) throw new CmsError('carries a signing-time attribute, which a PAdES signature must not');
+  const signingTime = claimedTime ?? signer.signingTime;
+  if (!signingTime) throw new CmsError('has no signing-time attribute');
   const subject = signer.x509.subject.replace(/\n/g, ', ');
-  report.push(`${name}: CAdES signature over ${what} verifies; signed by ${subject} at ${signer.signingTime.toISOString()}`);
+  report.push(`${name}: CAdES signature over ${what} verifies; signed by ${subject} at ${signingTime.toISOString()}`);
   const stamp = signer.signerInfo.unsignedAttrs?.attributes.find((a) => a.type === OID.signatureTimeStamp);
-  let when = signer.signingTime;
+  let when = signingTime;
   if (stamp) {
     const token: unknown = stamp.values[0];
     if (!(token instanceof asn1js.BaseBlock)) throw new CmsError('has an empty signature timestamp');
     const info = checkTimestampToken(Buffer.from(token.toBER(false)), signer.signature);
     report.push(`${name}: RFC 3161 timestamp verifies; ${info.genTime.toISOString()} by ${info.tsaSubject}`);
-    if (Math.abs(info.genTime.getTime() - signer.signingTime.getTime()) > 24 * 3600_000) throw new CmsError('has a timestamp far from its signing time');
+    if (Math.abs(info.genTime.getTime() - signingTime.getTime()) > 24 * 3600_000) throw new CmsError('has a timestamp far from its signing time');
     when = info.genTime;
   }
   if (when < new Date(signer.x509.validFrom) || when > new Date(signer.x509.validTo)) throw new CmsError('was made outside the validity period of its certificate');

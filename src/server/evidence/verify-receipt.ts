@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CmsError } from './cms.ts';
+import { PADES_SUBFILTER, parsePdfDate } from './pdf-signature.ts';
 import type { PackageVerdict } from './verify-package.ts';
 import { verifyDetachedSeal } from './verify-package.ts';
 
@@ -45,10 +46,20 @@ export async function verifyReceipt(file: string, options: { trusted?: Buffer[] 
   const hole = pdf.subarray(b, c).toString('latin1');
   if (!/^<[0-9A-Fa-f]*>$/.test(hole)) return fail('has a signature byte range that does not frame its /Contents');
   const cms = Buffer.from(hole.slice(1, -1).replace(/(00)+$/, ''), 'hex');
-  report.push(`${name}: one PDF signature, covering the whole file but its /Contents`);
+  const dictionary = signatureDictionary(text, ranges[0]?.index ?? 0);
+  const subFilter = /\/SubFilter\s*\/([A-Za-z0-9.]+)/.exec(dictionary)?.[1];
+  let claimedTime: Date | undefined;
+  if (subFilter === PADES_SUBFILTER) {
+    const m = /\/M\s*\((D:[^)]*)\)/.exec(dictionary)?.[1];
+    claimedTime = m ? (parsePdfDate(m) ?? undefined) : undefined;
+    if (!claimedTime) return fail('has a PAdES signature without its signing time (/M)');
+  } else if (subFilter !== 'adbe.pkcs7.detached') {
+    return fail(`has a signature of a kind this tool does not check (${subFilter ?? 'no SubFilter'})`);
+  }
+  report.push(`${name}: one PDF signature (${subFilter}), covering the whole file but its /Contents`);
   try {
     const digestOf = (hash: string) => createHash(hash).update(pdf.subarray(a, a + b)).update(pdf.subarray(c, c + d)).digest();
-    report.push(...verifyDetachedSeal(name, cms, digestOf, 'the document', options.trusted));
+    report.push(...verifyDetachedSeal(name, cms, digestOf, 'the document', options.trusted, claimedTime));
   } catch (error) {
     if (error instanceof CmsError && error.message.includes('message digest')) return fail('does not match its signature (altered)');
     if (error instanceof CmsError) return fail(`its signature ${error.message}`);
@@ -56,3 +67,11 @@ export async function verifyReceipt(file: string, options: { trusted?: Buffer[] 
   }
   return { ok: true, report };
 }
+
+/** The text of the signature dictionary around its /ByteRange (from its `obj` to its `endobj`). */
+function signatureDictionary(text: string, at: number): string {
+  const start = text.lastIndexOf(' obj', at);
+  const end = text.indexOf('endobj', at);
+  return text.slice(start < 0 ? Math.max(0, at - 4096) : start, end < 0 ? at + 4096 : end);
+}
+

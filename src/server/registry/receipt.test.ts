@@ -78,7 +78,8 @@ describe('the sealed receipt', () => {
     const file = await stored(receipt.blobId, 'ca.pdf');
     const sig = await pdfsig(file);
     expect(sig).toContain('Signature is Valid.');
-    expect(sig).toContain('adbe.pkcs7.detached');
+    // A PAdES baseline signature (ETSI EN 319 142-1), not the older PKCS#7 kind.
+    expect(sig).toContain('ETSI.CAdES.detached');
     expect(sig).toContain('TEST SEAL');
     const text = await pdftotext(file);
     expect(text).toContain(entry.number);
