@@ -10,6 +10,7 @@
  * new segment, and the history says up to which chunk the first was kept.
  */
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { validNif } from './support/api.ts';
@@ -189,6 +190,43 @@ test('the agent’s page is closed mid-recording: the next page goes on in a new
     const probed = await probeRecording(again, baseURL ?? '', id, 1);
     expect(Math.abs(probed.duration * 1000 - (view?.file?.durationMs ?? 0))).toBeLessThan(1000);
     expect(probed.duration).toBeGreaterThan(4);
+  } finally {
+    await call.browser.close();
+  }
+});
+
+test('the agent’s page is closed mid-recording and never comes back: the sealed evidence package holds the recording up to its last chunk, and its history the interruption', async ({ page, request, baseURL }, testInfo) => {
+  test.setTimeout(240_000);
+  await instrument(page);
+  const call = await startCall(page, request, baseURL, { staff: SUPERVISOR, citizen: { email: 'rec.gone@example.org', idNumber: validNif(63_000_053) } });
+  try {
+    const id = appointmentIdOf(page);
+    await page.getByRole('region', { name: 'Enregistrament' }).getByRole('button', { name: 'Comença a enregistrar' }).click();
+    await expect.poll(() => chunksIn(page.request, id, 1), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    const context = page.context();
+    // The tab dies, and the citizen, left alone, hangs up: nobody will stop the recording.
+    await page.close();
+    await call.page.getByRole('button', { name: 'Penja' }).click();
+    const other = await context.newPage();
+    const kept = await chunksIn(other.request, id, 1);
+
+    // Sealing the package settles the recording first: stopped by the system, finalised, packaged.
+    await other.goto(`/staff/appointments/${id}`);
+    const evidence = other.getByRole('region', { name: 'Paquet d’evidències' });
+    await evidence.getByRole('button', { name: 'Segella el paquet d’evidències' }).click();
+    await expect(evidence.getByRole('status')).toContainText(/Paquet segellat/, { timeout: 60_000 });
+    const [download] = await Promise.all([other.waitForEvent('download'), evidence.getByRole('link', { name: /^Paquet del / }).click()]);
+    const pkg = testInfo.outputPath('evidence.asice');
+    await download.saveAs(pkg);
+    const dir = testInfo.outputPath('x');
+    await run('unzip', ['-q', '-o', pkg, 'recording.webm', 'events.json', '-d', dir]);
+    const probe = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', `${dir}/recording.webm`]);
+    // Chunks of about 2 s each, all of them kept.
+    expect(Number(probe.stdout.trim())).toBeGreaterThan((kept - 1) * 2 - 1);
+    const events = (JSON.parse(await readFile(`${dir}/events.json`, 'utf8')) as { events: { type: string; actor: string; data: Record<string, unknown> }[] }).events.filter((e) => e.type.startsWith('recording.'));
+    expect(events.map((e) => e.type)).toEqual(['recording.started', 'recording.interrupted', 'recording.stopped', 'recording.finalised']);
+    expect(events[1]?.data).toEqual({ segment: 1, chunks: kept, keptUpToChunk: kept - 1 });
+    expect(events[2]?.actor).toBe('system');
   } finally {
     await call.browser.close();
   }

@@ -1,5 +1,6 @@
 import type { AppContext } from './context.ts';
 import { integrationRepo } from './integration/integration.repo.ts';
+import { settleAbandonedRecordings } from './recordings/recordings.service.ts';
 
 /**
  * Deletes what has expired and must not linger: citizen and staff sessions
@@ -30,10 +31,14 @@ export async function purgeExpired(ctx: AppContext): Promise<{ sessions: number;
   };
 }
 
-/** Runs `purgeExpired` every `intervalMs`; returns a function that stops it. */
+/**
+ * Runs `purgeExpired` every `intervalMs`, and settles recordings no page
+ * will stop (see `settleAbandonedRecordings`); returns a function that stops it.
+ */
 export function startHousekeeping(ctx: AppContext, intervalMs: number): () => void {
   const timer = setInterval(() => {
     purgeExpired(ctx).catch((error: unknown) => ctx.log.error({ err: error }, 'housekeeping failed'));
+    settleAbandonedRecordings(ctx).catch((error: unknown) => ctx.log.error({ err: error }, 'housekeeping: recordings not settled'));
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import type { Organisation, Staff } from '../db/schema.ts';
 import { bookingRepo } from '../booking/booking.repo.ts';
 import { errors } from '../http/errors.ts';
+import { settleRecording } from '../recordings/recordings.service.ts';
 import { attendedAppointment, visibleAppointment } from '../workspace/workspace.service.ts';
 import type { AsicWriter } from '../evidence/asic-writer.ts';
 import type { CadesOptions } from '../evidence/cades.ts';
@@ -245,6 +246,8 @@ async function writeContents(
 /** Staff seal a package of an appointment they can see (another office's: 404); an agent only of their own (403). */
 export async function sealEvidenceAsStaff(ctx: AppContext, org: Organisation, viewer: Staff, appointmentId: string): Promise<SealedEvidence> {
   const appointment = await attendedAppointment(ctx, org, viewer, appointmentId);
+  // A recording no page stopped (the agent's tab died) is stopped and finalised first, so the package holds it up to its last chunk.
+  await settleRecording(ctx, appointment, true);
   return sealEvidencePackage(ctx, org, appointment.id, `staff:${viewer.id}`);
 }
 

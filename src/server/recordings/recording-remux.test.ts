@@ -1,8 +1,12 @@
 import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chunked, liveWebm } from '../../../test/recording-helpers.ts';
-import { ffmpegDuration, measureDuration, RemuxError, remuxSegments } from './recording-remux.ts';
+import { ffmpegDuration, measureDuration, RemuxError, remuxSegments, remuxTimings } from './recording-remux.ts';
 import { CuesWriter, scanWebm } from './webm-cues.ts';
 
 /** Collects a stream (test clips are small). */
@@ -80,5 +84,28 @@ describe('joining recorded segments with ffmpeg', () => {
       );
     await expect(remuxSegments([failing], async (webm) => void (await collect(webm)))).rejects.toThrow('integrity');
     await expect(measureDuration([source([Buffer.from('not a webm at all')])])).rejects.toBeInstanceOf(RemuxError);
+  });
+
+  it('stops an ffmpeg that hangs, and says so, instead of waiting for it for ever', async () => {
+    // An ffmpeg that never reads nor writes (a wedged process), first on PATH.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'finestreta-hung-ffmpeg-'));
+    const fake = path.join(dir, 'ffmpeg');
+    writeFileSync(fake, '#!/bin/sh\nexec sleep 60\n');
+    chmodSync(fake, 0o755);
+    const saved = { path: process.env.PATH, stallMs: remuxTimings.stallMs, checkEveryMs: remuxTimings.checkEveryMs };
+    process.env.PATH = `${dir}:${saved.path ?? ''}`;
+    Object.assign(remuxTimings, { stallMs: 400, checkEveryMs: 50 });
+    try {
+      const run = remuxSegments([source([a])], async (webm) => {
+        webm.resume();
+        await finished(webm);
+      });
+      await expect(run).rejects.toBeInstanceOf(RemuxError);
+      await expect(run).rejects.toThrow('ffmpeg took no input for 0 s and was stopped');
+    } finally {
+      process.env.PATH = saved.path;
+      Object.assign(remuxTimings, { stallMs: saved.stallMs, checkEveryMs: saved.checkEveryMs });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import { Transform, type Readable, type TransformCallback, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { CuesWriter, scanWebm, WebmLayoutError, type WebmLayout } from './webm-cues.ts';
 
@@ -48,6 +48,26 @@ const FFMPEG = 'ffmpeg';
 /** Bytes of ffmpeg's stderr kept for an error message. */
 const LOG_TAIL = 4_000;
 
+/**
+ * How long ffmpeg may go without taking any input or saying anything before
+ * it is taken as hung and killed (the recording is then `failed`, its chunks
+ * kept, and stopping again retries). Not a limit on the whole run: hours of
+ * video take as long as they take while bytes flow. Tests shorten it.
+ */
+export const remuxTimings = { stallMs: 60_000, checkEveryMs: 1_000 };
+
+/** Passes bytes through and notes when the last ones went by. */
+class Progress extends Transform {
+  constructor(private readonly touch: () => void) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.touch();
+    callback(null, chunk);
+  }
+}
+
 function concatList(count: number): string {
   const lines = ['ffconcat version 1.0'];
   for (let i = 0; i < count; i++) lines.push(`file 'pipe:${3 + i}'`);
@@ -80,23 +100,37 @@ async function runFfmpeg({ args, segments, output }: RunOptions): Promise<void> 
   const fullArgs = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-protocol_whitelist', 'pipe', '-f', 'concat', '-safe', '0', '-i', 'pipe:0', ...args];
   const child = spawn(FFMPEG, fullArgs, { stdio: ['pipe', 'pipe', 'pipe', ...segments.map(() => 'pipe' as const)] });
   let log = '';
+  let lastProgress = Date.now();
+  const touch = () => {
+    lastProgress = Date.now();
+  };
+  let stalled = false;
+  const watchdog = setInterval(() => {
+    if (Date.now() - lastProgress < remuxTimings.stallMs) return;
+    stalled = true;
+    child.kill('SIGKILL');
+  }, remuxTimings.checkEveryMs);
+  watchdog.unref();
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (s: string) => {
+    touch();
     log = (log + s).slice(-LOG_TAIL);
   });
   const exited = new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => resolve(code));
-  });
+  }).finally(() => clearInterval(watchdog));
   const failure: { source?: Error } = {};
   const feeds = segments.map(async (open, i) => {
     const sink = child.stdio[3 + i] as Writable;
+    // The extra pipes are sockets: once ffmpeg is gone they may report a reset after the feed ended. Its exit says what happened.
+    sink.on('error', () => undefined);
     const source = open();
     source.once('error', (error: Error) => {
       failure.source ??= error;
     });
     // EPIPE and friends: ffmpeg stopped reading this input (a truncated last cluster, or it failed and says why).
-    await pipeline(source, sink).catch(() => undefined);
+    await pipeline(source, new Progress(touch), sink).catch(() => undefined);
   });
   child.stdin.on('error', () => undefined);
   child.stdin.end(concatList(segments.length));
@@ -105,7 +139,12 @@ async function runFfmpeg({ args, segments, output }: RunOptions): Promise<void> 
     child.kill('SIGKILL');
     throw error;
   });
-  const [code] = await Promise.all([exited, consumed, ...feeds]);
+  // A killed ffmpeg also breaks the output's consumer: the stall is what to report then.
+  const drained = consumed.catch((error: unknown) => {
+    if (!stalled) throw error;
+  });
+  const [code] = await Promise.all([exited, drained, ...feeds]);
+  if (stalled) throw new RemuxError(`ffmpeg took no input for ${Math.round(remuxTimings.stallMs / 1000)} s and was stopped`, log);
   if (failure.source) throw failure.source;
   if (code !== 0) throw new RemuxError(`ffmpeg exited with ${String(code)}`, log);
 }

@@ -21,6 +21,37 @@ export const recordingsRepo = {
     return db.selectFrom('recordings').selectAll().where('organisation_id', '=', organisationId).where('appointment_id', '=', appointmentId).executeTakeFirst();
   },
 
+  /**
+   * Recordings left behind, in every organisation: still `recording` although
+   * their call is over (no page can send to them any more), or `stopped`
+   * (a stop whose finalisation never ended: the process went away) since
+   * before `stoppedBefore`.
+   */
+  abandoned(db: Executor, stoppedBefore: string, limit: number): Promise<(RecordingRow & { appointment_status: string })[]> {
+    return db
+      .selectFrom('recordings as r')
+      .innerJoin('appointments as a', (join) => join.onRef('a.id', '=', 'r.appointment_id').onRef('a.organisation_id', '=', 'r.organisation_id'))
+      .selectAll('r')
+      .select('a.status as appointment_status')
+      .where((eb) => eb.or([eb.and([eb('r.status', '=', 'recording'), eb('a.status', '<>', 'in_call')]), eb.and([eb('r.status', '=', 'stopped'), eb('r.stopped_at', '<', stoppedBefore)])]))
+      .orderBy('r.updated_at')
+      .limit(limit)
+      .execute();
+  },
+
+  /** When a page last sent a chunk of the recording (or began a segment), ISO; null without segments. */
+  async lastActivity(db: Executor, organisationId: string, recordingId: string): Promise<string | null> {
+    const row = await db
+      .selectFrom('recording_segments as s')
+      .leftJoin('recording_chunks as c', 'c.segment_id', 's.id')
+      .select((eb) => [eb.fn.max('s.started_at').as('segment'), eb.fn.max('c.received_at').as('chunk')])
+      .where('s.organisation_id', '=', organisationId)
+      .where('s.recording_id', '=', recordingId)
+      .executeTakeFirst();
+    const times = [row?.segment, row?.chunk].filter((t): t is string => typeof t === 'string');
+    return times.length ? (times.sort().at(-1) ?? null) : null;
+  },
+
   async insertRecording(trx: Executor, row: RecordingsTable): Promise<void> {
     await trx.insertInto('recordings').values(row).execute();
   },

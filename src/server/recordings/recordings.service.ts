@@ -298,3 +298,51 @@ export async function finaliseRecording(ctx: AppContext, recording: RecordingRow
     finalising.delete(recording.id);
   }
 }
+
+/** How long after its last chunk a recording whose call is over is taken as abandoned (the stopping page's request has had time to arrive). */
+export const ABANDONED_AFTER_MS = 2 * 60_000;
+/** How long a stop may take to finalise before another process takes it over (a remux of hours of video takes well under this). */
+export const FINALISE_STALE_MS = 15 * 60_000;
+
+/**
+ * Settles an appointment's recording that no page will stop: one still
+ * `recording` after its call ended (the agent's tab died, or the browser
+ * was closed without stopping) is stopped by `system` — its open segment is
+ * kept up to its last acknowledged chunk and the history says so — and
+ * finalised; one `stopped` whose finalisation was cut off is finalised.
+ * `force` skips the grace period (sealing the evidence package now).
+ * Answers whether anything was done.
+ */
+export async function settleRecording(ctx: AppContext, appointment: Appointment, force = false): Promise<boolean> {
+  const recording = await recordingsRepo.byAppointment(ctx.db, appointment.organisation_id, appointment.id);
+  if (!recording) return false;
+  const now = ctx.clock.now().getTime();
+  if (recording.status === 'recording') {
+    if (appointment.status === 'in_call') return false;
+    const last = await recordingsRepo.lastActivity(ctx.db, appointment.organisation_id, recording.id);
+    if (!force && last !== null && now - Date.parse(last) < ABANDONED_AFTER_MS) return false;
+    await stopRecording(ctx, appointment, 'system', undefined, async () => undefined);
+    return true;
+  }
+  if (recording.status === 'stopped' && !finalising.has(recording.id) && (force || now - Date.parse(recording.stopped_at ?? recording.updated_at) >= FINALISE_STALE_MS)) {
+    await finaliseRecording(ctx, recording);
+    return true;
+  }
+  return false;
+}
+
+/** Settles the recordings left behind in every organisation (housekeeping); answers how many. */
+export async function settleAbandonedRecordings(ctx: AppContext, limit = 20): Promise<number> {
+  const stoppedBefore = new Date(ctx.clock.now().getTime() - FINALISE_STALE_MS).toISOString();
+  let settled = 0;
+  for (const candidate of await recordingsRepo.abandoned(ctx.db, stoppedBefore, limit)) {
+    const appointment = await bookingRepo.byId(ctx.db, candidate.organisation_id, candidate.appointment_id);
+    if (!appointment) continue;
+    try {
+      if (await settleRecording(ctx, appointment)) settled += 1;
+    } catch (error) {
+      ctx.log.error({ err: error, recordingId: candidate.id }, 'abandoned recording not settled');
+    }
+  }
+  return settled;
+}

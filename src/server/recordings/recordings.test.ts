@@ -7,9 +7,10 @@ import { bytesReadToSeek, chunked, frameAt, liveWebm, probe, putChunk, sha256, s
 import { createTestApp, DEFAULT_NOW, procedureId, type TestApp } from '../../../test/test-app.ts';
 import { greetedSocket, nif } from '../realtime/realtime.fixture.ts';
 import { RECORDING_LIMITS } from '../../shared/recordings.ts';
+import { ABANDONED_AFTER_MS, settleAbandonedRecordings } from './recordings.service.ts';
 
-/** Half-hour slots of the one agent's Monday morning (UTC), one per appointment. */
-const slot = (n: number) => new Date(Date.parse('2026-03-02T09:00:00.000Z') + (n - 1) * 30 * 60_000);
+/** Half-hour slots of the one agent's mornings from Monday (10:00–14:00 local: eight a day), one per appointment. */
+const slot = (n: number) => new Date(Date.parse('2026-03-02T09:00:00.000Z') + Math.floor((n - 1) / 8) * 86_400_000 + ((n - 1) % 8) * 30 * 60_000);
 const JOIN = { type: 'join_waiting_room', consents: { processing: true, recording: true }, devices: { camera: true, microphone: true } } as const;
 
 describe.each(DIALECTS)('the recording of a call (%s)', (dialect) => {
@@ -293,5 +294,34 @@ describe.each(DIALECTS)('the recording of a call (%s)', (dialect) => {
     expect(await again.next('recording')).toEqual({ type: 'recording', appointmentId: c.appointmentId, active: false });
     again.close();
     tab.close();
+  });
+
+  it('settles a recording no page stopped once its call is over: kept up to its last chunk, finalised, and the history says the system stopped it', async () => {
+    const c = await appointment();
+    const other = await appointment();
+    t.clock.set(c.opensAt);
+    expect((await start(agent, c.appointmentId)).statusCode).toBe(201);
+    expect((await start(agent, other.appointmentId)).statusCode).toBe(201);
+    const parts = chunked(clipA, 40_000);
+    await sendAll(c.appointmentId, 1, parts);
+    await sendAll(other.appointmentId, 1, parts.slice(0, 2));
+    // The agent's tab died; the citizen hung up: the call is over, nobody stops the recording. The other call goes on.
+    await t.ctx.db.updateTable('appointments').set({ status: 'booked' }).where('id', '=', c.appointmentId).execute();
+    // Within the grace period a stopping page may still be on its way: nothing is done.
+    t.clock.set(new Date(c.opensAt.getTime() + ABANDONED_AFTER_MS / 2));
+    expect(await settleAbandonedRecordings(t.ctx)).toBe(0);
+    t.clock.set(new Date(c.opensAt.getTime() + ABANDONED_AFTER_MS + 1000));
+    expect(await settleAbandonedRecordings(t.ctx)).toBe(1);
+    const view = await t.app.http.inject({ method: 'GET', url: url(c.appointmentId), headers: { host: 'alfa.test', cookie: agent.cookie } });
+    expect(view.json().data).toMatchObject({ status: 'ready', segments: [{ number: 1, chunks: parts.length, endReason: 'interrupted' }] });
+    expect(Math.abs(view.json().data.file.durationMs - 6000)).toBeLessThan(1000);
+    const history = await events(c.appointmentId);
+    expect(history.map((e) => e.type)).toEqual(['recording.started', 'recording.interrupted', 'recording.stopped', 'recording.finalised']);
+    expect(history[1]?.data).toMatchObject({ segment: 1, chunks: parts.length, keptUpToChunk: parts.length - 1 });
+    const stopped = await t.ctx.db.selectFrom('appointment_events').select('actor').where('appointment_id', '=', c.appointmentId).where('type', '=', 'recording.stopped').executeTakeFirstOrThrow();
+    expect(stopped.actor).toBe('system');
+    // The call still on is left alone, and a second sweep finds nothing more.
+    expect((await t.app.http.inject({ method: 'GET', url: url(other.appointmentId), headers: { host: 'alfa.test', cookie: agent.cookie } })).json().data.status).toBe('recording');
+    expect(await settleAbandonedRecordings(t.ctx)).toBe(0);
   });
 });
