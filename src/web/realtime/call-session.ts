@@ -9,13 +9,16 @@
  * lifecycle: `open()` connects and opens the devices, `close()` releases
  * everything. The view reads immutable snapshots (`subscribe`/`snapshot`,
  * made for React's useSyncExternalStore) and turns notices into announcements.
- * The local devices are held by {@link LocalTracks} (call-local.ts).
+ * The local devices are held by {@link LocalTracks} (call-local.ts), the
+ * connections' statistics by {@link CallStatistics} (call-stats.ts), and the
+ * participants' views are made by `peerViews` (below).
  */
 import type { ParticipantRole } from '../../shared/signalling.ts';
-import { EMPTY_HISTORY, readOutgoing, readReceived, recordOutgoing, shouldFallBackToAudio, type OutgoingHistory, type ReceivedCounters } from './call-bandwidth.ts';
 import { LocalTracks } from './call-local.ts';
 import { listDevices, type DeviceLists } from './call-media.ts';
 import { PeerLink, type PeerConnectionState, type SignalPayload } from './call-peer.ts';
+import { peerViews, samePeers } from './call-peer-views.ts';
+import { CallStatistics } from './call-stats.ts';
 import type {
   CallDevicePreferences,
   CallEndReason,
@@ -25,7 +28,6 @@ import type {
   ChatEntry,
   LocalMedia,
   PeerStats,
-  PeerView,
   ServerMessageOf,
   SignallingPort,
 } from './call-types.ts';
@@ -55,8 +57,7 @@ export class CallSession {
   private readonly links = new Map<string, PeerLink>();
   private readonly peerMedia = new Map<string, { audio: boolean; video: boolean; screen: boolean }>();
   private readonly peerStates = new Map<string, PeerConnectionState>();
-  private readonly received = new Map<string, ReceivedCounters>();
-  private readonly bandwidth = new Map<string, OutgoingHistory>();
+  private readonly statistics = new CallStatistics();
   private readonly sendStream = new MediaStream();
   private readonly listeners = new Set<() => void>();
   private readonly noticeListeners = new Set<(notice: CallNotice) => void>();
@@ -328,8 +329,7 @@ export class CallSession {
     this.links.delete(peerId);
     this.peerStates.delete(peerId);
     this.peerMedia.delete(peerId);
-    this.received.delete(peerId);
-    this.bandwidth.delete(peerId);
+    this.statistics.forget(peerId);
     link.close();
     if (announce) this.notice({ kind: 'peer_left', role: link.role });
     this.emit();
@@ -399,19 +399,7 @@ export class CallSession {
   }
 
   private async readStats(): Promise<void> {
-    let poor = false;
-    for (const [peerId, link] of [...this.links]) {
-      let report: RTCStatsReport;
-      try {
-        report = await link.getStats();
-      } catch {
-        continue; // closed meanwhile
-      }
-      this.received.set(peerId, readReceived(report));
-      const history = recordOutgoing(this.bandwidth.get(peerId) ?? EMPTY_HISTORY, readOutgoing(report), link.state === 'connected', Date.now());
-      this.bandwidth.set(peerId, history);
-      if (link.state === 'connected' && shouldFallBackToAudio(history.samples)) poor = true;
-    }
+    const { poor } = await this.statistics.sample(this.links);
     if (poor && !this.audioOnly && this.videoToSend()) {
       this.audioOnly = true;
       this.notice({ kind: 'audio_only', on: true });
@@ -422,7 +410,7 @@ export class CallSession {
   }
 
   private resetBandwidth(): void {
-    for (const [peerId, history] of this.bandwidth) this.bandwidth.set(peerId, { ...history, samples: [] });
+    this.statistics.resetBandwidth();
     if (this.audioOnly) {
       this.audioOnly = false;
       this.localChanged();
@@ -454,35 +442,8 @@ export class CallSession {
   }
 
   private emit(): void {
-    const peers: PeerView[] = [...this.links.values()].map((link) => {
-      const media = this.peerMedia.get(link.peerId) ?? { audio: true, video: true, screen: false };
-      return {
-        peerId: link.peerId,
-        role: link.role,
-        stream: link.remoteStream,
-        connection: link.state,
-        ...media,
-        received: this.received.get(link.peerId) ?? { framesDecoded: 0, audioPacketsReceived: 0 },
-      };
-    });
-    const same =
-      peers.length === this.current.peers.length &&
-      peers.every((p, i) => {
-        const q = this.current.peers[i];
-        return (
-          q !== undefined &&
-          q.peerId === p.peerId &&
-          q.role === p.role &&
-          q.connection === p.connection &&
-          q.audio === p.audio &&
-          q.video === p.video &&
-          q.screen === p.screen &&
-          q.received.framesDecoded === p.received.framesDecoded &&
-          q.received.audioPacketsReceived === p.received.audioPacketsReceived &&
-          q.stream.getTracks().length === p.stream.getTracks().length
-        );
-      });
-    this.current = { ...this.current, peers: same ? this.current.peers : peers, chat: this.chat };
+    const peers = peerViews(this.links.values(), this.peerMedia, (peerId) => this.statistics.receivedFrom(peerId));
+    this.current = { ...this.current, peers: samePeers(this.current.peers, peers) ? this.current.peers : peers, chat: this.chat };
     for (const listener of this.listeners) listener();
   }
 }
