@@ -246,10 +246,40 @@ export function remoteWidth(page: Page): Promise<number> {
   return page.locator('.call-tile:not(.call-tile--self) video').first().evaluate((video: HTMLVideoElement) => video.videoWidth);
 }
 
-/** Waits until both sides decode the other's video and receive their sound. */
+/**
+ * How many new frames the other participant's picture on this page puts on
+ * screen within about 5 s (up to 3): `requestVideoFrameCallback` fires when
+ * a frame is presented for composition, so this is what a person sees, not
+ * only what the connection decodes (media can flow while a tile shows
+ * nothing: the defect fixed in f266dfe).
+ */
+export function framesPresented(page: Page): Promise<number> {
+  return page
+    .locator('.call-tile:not(.call-tile--self) video')
+    .first()
+    .evaluate(
+      (video: HTMLVideoElement) =>
+        new Promise<number>((resolve) => {
+          let n = 0;
+          const timer = setTimeout(() => resolve(n), 5_000);
+          const step = () => {
+            n += 1;
+            if (n >= 3) {
+              clearTimeout(timer);
+              resolve(n);
+            } else video.requestVideoFrameCallback(step);
+          };
+          video.requestVideoFrameCallback(step);
+        }),
+    );
+}
+
+/** Waits until both sides decode the other's video, show it, and receive their sound. */
 export async function expectMediaBothWays(agent: Page, citizen: Page): Promise<void> {
   await expect.poll(async () => (await received(agent)).frames, { timeout: 30_000 }).toBeGreaterThan(0);
   await expect.poll(async () => (await received(citizen)).frames, { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect.poll(() => framesPresented(agent), { timeout: 30_000, message: 'the citizen’s picture is shown on the agent’s screen' }).toBe(3);
+  await expect.poll(() => framesPresented(citizen), { timeout: 30_000, message: 'the agent’s picture is shown on the citizen’s screen' }).toBe(3);
   await expect.poll(async () => (await received(agent)).packets).toBeGreaterThan(0);
   await expect.poll(async () => (await received(citizen)).packets).toBeGreaterThan(0);
 }
