@@ -11,6 +11,7 @@ import { m0009UploaderLinks } from './migrations/0009-uploader-links.ts';
 import { m0010InterpreterInvitations } from './migrations/0010-interpreter-invitations.ts';
 import { m0013EvidencePackages } from './migrations/0013-evidence-packages.ts';
 import { m0015Snapshots } from './migrations/0015-snapshots.ts';
+import { m0016SurveysIndicators } from './migrations/0016-surveys-indicators.ts';
 import { m0011Registry } from './migrations/0011-registry.ts';
 import { m0012Recordings } from './migrations/0012-recordings.ts';
 import { m0014Protocol } from './migrations/0014-protocol.ts';
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   '0013_evidence_packages': m0013EvidencePackages,
   '0014_protocol': m0014Protocol,
   '0015_snapshots': m0015Snapshots,
+  '0016_surveys_indicators': m0016SurveysIndicators,
 };
 
 /** A Kysely migration provider over the in-code list. */

@@ -173,6 +173,7 @@ describe.each(DIALECTS)('the call (%s)', (dialect) => {
   it('puts the citizen back in the waiting room, and ends the call on hang-up', async () => {
     const c = await waitingCitizen();
     const tab = await greetedSocket(t.app.http, 'agent', agent);
+    const firstAdmission = t.clock.now();
     await admitted(tab, c.socket, c.id);
     tab.send({ type: 'return_to_waiting', appointmentId: c.id });
     await c.socket.next('returned_to_waiting');
@@ -180,11 +181,16 @@ describe.each(DIALECTS)('the call (%s)', (dialect) => {
     await tab.next('returned_to_waiting');
     expect(await status(c.id)).toBe('waiting');
 
+    t.clock.set(new Date(firstAdmission.getTime() + 300_000));
     await admitted(tab, c.socket, c.id);
+    t.clock.set(new Date(firstAdmission.getTime() + 754_000));
     tab.send({ type: 'hang_up', appointmentId: c.id });
     expect(await c.socket.next('call_ended')).toEqual({ type: 'call_ended', appointmentId: c.id, reason: 'hang_up' });
     await tab.next('call_ended');
     expect(await status(c.id)).toBe('completed');
+    // The handling time (an indicator) runs from the first admission to the end, the time back in the waiting room included.
+    const times = await t.ctx.db.selectFrom('call_times').selectAll().where('appointment_id', '=', c.id).executeTakeFirstOrThrow();
+    expect(times).toMatchObject({ started_at: firstAdmission.toISOString(), ended_at: new Date(firstAdmission.getTime() + 754_000).toISOString(), seconds: 754 });
     // Over: no more signalling in it.
     c.socket.send({ type: 'signal', appointmentId: c.id, to: 'x', description: OFFER });
     expect(await c.socket.next('error')).toMatchObject({ id: 'not_in_call' });

@@ -82,6 +82,7 @@ export async function hangUp(svc: RealtimeService, conn: Connection, msg: Msg<'h
     if (!(await realtimeRepo.setStatus(trx, conn.org.id, msg.appointmentId, ['in_call'], byAgent ? 'completed' : 'booked', nowIso))) return;
     await realtimeRepo.setWaitingSince(trx, msg.appointmentId, null, nowIso);
     await bookingRepo.addEvent(trx, conn.org.id, msg.appointmentId, 'call.ended', actorOf(conn), nowIso, { by: byAgent ? 'agent' : 'citizen' });
+    await realtimeRepo.callEnded(trx, conn.org.id, msg.appointmentId, nowIso);
   });
   // Told even if the status had already moved: the sockets must not stay in a call that is over.
   await svc.hub.publishAppointment(msg.appointmentId, { t: 'ended', reason: 'hang_up' });

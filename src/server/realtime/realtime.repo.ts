@@ -115,6 +115,23 @@ export const realtimeRepo = {
   },
 
   /** Starts or stops the waiting clock (null: not waiting). */
+  /** The call began (the first admission counts: a return to the waiting room does not restart the handling time). */
+  async callStarted(trx: Executor, organisationId: string, appointmentId: string, atIso: string): Promise<void> {
+    await trx
+      .insertInto('call_times')
+      .values({ appointment_id: appointmentId, organisation_id: organisationId, started_at: atIso, ended_at: null, seconds: null })
+      .onConflict((oc) => oc.column('appointment_id').doNothing())
+      .execute();
+  },
+
+  /** The call ended (the last end counts, after a readmission): the handling time from the first admission. */
+  async callEnded(trx: Executor, organisationId: string, appointmentId: string, atIso: string): Promise<void> {
+    const row = await trx.selectFrom('call_times').select('started_at').where('organisation_id', '=', organisationId).where('appointment_id', '=', appointmentId).executeTakeFirst();
+    if (!row) return;
+    const seconds = Math.max(0, Math.round((Date.parse(atIso) - Date.parse(row.started_at)) / 1000));
+    await trx.updateTable('call_times').set({ ended_at: atIso, seconds }).where('organisation_id', '=', organisationId).where('appointment_id', '=', appointmentId).execute();
+  },
+
   async setWaitingSince(trx: Executor, appointmentId: string, since: string | null, nowIso: string): Promise<void> {
     await trx.updateTable('appointment_presence').set({ waiting_since: since, updated_at: nowIso }).where('appointment_id', '=', appointmentId).execute();
   },

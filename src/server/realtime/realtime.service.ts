@@ -135,6 +135,7 @@ export class RealtimeService {
       if (!(await realtimeRepo.setStatus(trx, conn.org.id, appointment.id, ['waiting'], 'in_call', nowIso))) throw new RealtimeError('citizen_not_waiting');
       await realtimeRepo.setWaitingSince(trx, appointment.id, null, nowIso);
       await bookingRepo.addEvent(trx, conn.org.id, appointment.id, 'call.admitted', `staff:${staff.id}`, nowIso);
+      await realtimeRepo.callStarted(trx, conn.org.id, appointment.id, nowIso);
     });
     // The citizen's sockets on this node join at once; those elsewhere when they hear `peers` (start).
     await this.hub.joinCall(appointment.id, [conn, ...this.hub.citizenSockets(appointment.id)], true);
