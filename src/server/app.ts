@@ -40,6 +40,7 @@ import { evidencePackageRoutes } from './evidence-package/package.routes.ts';
 import { snapshotRoutes } from './snapshots/snapshots.routes.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
 import { recordingRoutes } from './recordings/recordings.routes.ts';
+import { indicatorsRoutes } from './indicators/indicators.routes.ts';
 import { protocolRoutes } from './protocol/protocol.routes.ts';
 import { createRealtime, type Realtime } from './realtime/realtime.setup.ts';
 import type { SocketTimings } from './realtime/realtime.socket.ts';
@@ -131,6 +132,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await http.register(registryRoutes, { ctx });
   await http.register(recordingRoutes, { ctx, realtime });
   await http.register(protocolRoutes, { ctx, realtime });
+  await http.register(indicatorsRoutes, { ctx });
   if (ctx.config.env !== 'production' && ctx.mail.kind === 'outbox') {
     await http.register(devMailRoutes, { outboxDir: path.join(ctx.config.dataDir, 'outbox') });
   }
