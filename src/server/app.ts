@@ -42,6 +42,8 @@ import { registryRoutes } from './registry/registry.routes.ts';
 import { recordingRoutes } from './recordings/recordings.routes.ts';
 import { indicatorsRoutes } from './indicators/indicators.routes.ts';
 import { protocolRoutes } from './protocol/protocol.routes.ts';
+import { surveysRoutes } from './surveys/surveys.routes.ts';
+import { surveyInvitationHandlers } from './surveys/survey-invitation.service.ts';
 import { createRealtime, type Realtime } from './realtime/realtime.setup.ts';
 import type { SocketTimings } from './realtime/realtime.socket.ts';
 
@@ -110,7 +112,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     await realtime.close();
     if (!opts.bus) await bus.close();
   });
-  const jobs = new JobRunner(ctx, { ...reminderHandlers(mailer), ...noShowHandlers(mailer, (d) => realtime.service.announceDesisted(d)) });
+  const jobs = new JobRunner(ctx, { ...reminderHandlers(mailer), ...noShowHandlers(mailer, (d) => realtime.service.announceDesisted(d)), ...surveyInvitationHandlers() });
   const webhooks = new WebhookDispatcher(ctx);
   const documents = new DocumentWorker(ctx);
 
@@ -133,6 +135,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await http.register(recordingRoutes, { ctx, realtime });
   await http.register(protocolRoutes, { ctx, realtime });
   await http.register(indicatorsRoutes, { ctx });
+  await http.register(surveysRoutes, { ctx });
   if (ctx.config.env !== 'production' && ctx.mail.kind === 'outbox') {
     await http.register(devMailRoutes, { outboxDir: path.join(ctx.config.dataDir, 'outbox') });
   }

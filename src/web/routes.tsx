@@ -45,6 +45,7 @@ import { StartScene } from './scenes/citizen/start-scene.tsx';
 import { TakenScene } from './scenes/citizen/taken-scene.tsx';
 import { TimeScene } from './scenes/citizen/time-scene.tsx';
 import { VerifyScene } from './scenes/citizen/verify/verify-scene.tsx';
+import { CitizenSurveyScene, CitizenSurveyThanksScene, LinkSurveyScene, LinkSurveyThanksScene } from './scenes/citizen/survey/survey-scenes.tsx';
 
 /** Every page of the web app. */
 export const routes: RouteObject[] = [
@@ -79,6 +80,8 @@ export const routes: RouteObject[] = [
               { path: 'change/check', element: <ChangeCheckScene /> },
               { path: 'change/taken', element: <ChangeTakenScene /> },
               { path: 'changed', element: <ChangedScene /> },
+              { path: 'survey', element: <CitizenSurveyScene /> },
+              { path: 'survey/thanks', element: <CitizenSurveyThanksScene /> },
             ],
           },
         ],
@@ -121,6 +124,9 @@ export const routes: RouteObject[] = [
       { path: 'u/:token', element: <PhoneLinkScene /> },
       { path: 'verify', element: <VerifyScene /> },
       { path: 'verify/:csv', element: <VerifyScene /> },
+      // The survey from the emailed link (the link is the credential).
+      { path: 'survey/thanks', element: <LinkSurveyThanksScene /> },
+      { path: 'survey/:token', element: <LinkSurveyScene /> },
       { path: 'accessibility', element: <AccessibilityScene /> },
       { path: 'privacy', element: <PrivacyScene /> },
       { path: '*', element: <NotFoundScene /> },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { bookingRepo } from '../booking/booking.repo.ts';
+import { scheduleSurveyInvitation } from '../surveys/survey-invitation.service.ts';
 import type { ClientMessage } from '../../shared/signalling.ts';
 import { interpreterLeaves } from './interpreter.realtime.ts';
 import type { Connection } from './realtime.connection.ts';
@@ -83,6 +84,8 @@ export async function hangUp(svc: RealtimeService, conn: Connection, msg: Msg<'h
     await realtimeRepo.setWaitingSince(trx, msg.appointmentId, null, nowIso);
     await bookingRepo.addEvent(trx, conn.org.id, msg.appointmentId, 'call.ended', actorOf(conn), nowIso, { by: byAgent ? 'agent' : 'citizen' });
     await realtimeRepo.callEnded(trx, conn.org.id, msg.appointmentId, nowIso);
+    // The survey link by email, for a citizen who leaves without answering on the page.
+    await scheduleSurveyInvitation(trx, conn.org.id, msg.appointmentId, new Date(nowIso));
   });
   // Told even if the status had already moved: the sockets must not stay in a call that is over.
   await svc.hub.publishAppointment(msg.appointmentId, { t: 'ended', reason: 'hang_up' });

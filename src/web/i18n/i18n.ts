@@ -35,6 +35,9 @@ import verifyEs from './locales/verify/es.json';
 import protocolCa from './locales/protocol/ca.json';
 import protocolEn from './locales/protocol/en.json';
 import protocolEs from './locales/protocol/es.json';
+import surveyCa from './locales/survey/ca.json';
+import surveyEn from './locales/survey/en.json';
+import surveyEs from './locales/survey/es.json';
 
 const STORAGE_KEY = 'finestreta.language';
 
@@ -81,9 +84,9 @@ export async function initI18n(): Promise<typeof i18next> {
     .init({
       // Each feature's catalogue lives in its own file (one top-level key each) and is merged here.
       resources: {
-        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa, ...liveCa, ...interpreterCa, ...phoneCa, ...verifyCa, ...protocolCa } },
-        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs, ...liveEs, ...interpreterEs, ...phoneEs, ...verifyEs, ...protocolEs } },
-        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn, ...liveEn, ...interpreterEn, ...phoneEn, ...verifyEn, ...protocolEn } },
+        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa, ...liveCa, ...interpreterCa, ...phoneCa, ...verifyCa, ...protocolCa, ...surveyCa } },
+        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs, ...liveEs, ...interpreterEs, ...phoneEs, ...verifyEs, ...protocolEs, ...surveyEs } },
+        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn, ...liveEn, ...interpreterEn, ...phoneEn, ...verifyEn, ...protocolEn, ...surveyEn } },
       },
       lng: initial,
       fallbackLng: DEFAULT_LANGUAGE,

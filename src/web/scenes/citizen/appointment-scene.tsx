@@ -13,6 +13,7 @@ import { StatusTag, UPCOMING_STATUSES, useAppointmentRows, useWhen } from './app
 import { useCitizenSession } from './citizen-area.tsx';
 import { JoinCallLink } from './call/join-call-link.tsx';
 import { ReceiptSection } from './receipt-section.tsx';
+import { SurveyInvitation } from './survey/survey-invitation.tsx';
 import { DocumentsLink } from './documents/documents-link.tsx';
 
 /** The appointment page. */
@@ -66,6 +67,7 @@ export function AppointmentScene() {
       ) : null}
 
       {appointment.receipt ? <ReceiptSection receipt={appointment.receipt} timeZone={appointment.timeZone} /> : null}
+      {appointment.status === 'completed' || appointment.status === 'not_conclusive' ? <SurveyInvitation base={base} /> : null}
 
       {upcoming ? (
         <>

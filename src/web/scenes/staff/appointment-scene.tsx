@@ -25,6 +25,7 @@ import { AppointmentActions } from './appointment-actions.tsx';
 import { AppointmentHistory } from './appointment-history.tsx';
 import { RecordingSection } from './recording-section.tsx';
 import { EvidenceSection } from './evidence-section.tsx';
+import { WrapupPanel } from './wrapup/wrapup-panel.tsx';
 import { DocumentsSection } from './documents/documents-section.tsx';
 import { InterpreterPanel } from './interpreters/interpreter-panel.tsx';
 import { channelLabel, fullName, NeedsBadges, StaffStatusTag } from './staff-labels.tsx';
@@ -138,6 +139,7 @@ export function AppointmentScene() {
       <div className="staff-columns">
         <div className="staff-columns__main">
           <Details appointment={appointment} timeZone={timeZone} />
+          {appointment.channel === 'video' ? <WrapupPanel appointmentId={appointment.id} csrfToken={session.csrfToken} version={version} /> : null}
           <DocumentsSection appointmentId={appointment.id} appointmentStatus={appointment.status} timeZone={timeZone} onChange={() => setVersion((n) => n + 1)} />
           {appointment.channel === 'video' ? <RecordingSection appointmentId={appointment.id} version={version} /> : null}
           <EvidenceSection appointmentId={appointment.id} csrfToken={session.csrfToken} timeZone={timeZone} onSealed={() => setVersion((n) => n + 1)} />

@@ -100,7 +100,10 @@ export function eventLabel(type: string, t: TFunction, exists: (key: string) => 
   if (exists(live)) return t(live);
   // Phone links (`uploader.issued`…) are worded by the phone catalogue.
   const phone = `phone.history.types.${name}`;
-  return exists(phone) ? t(phone) : type;
+  if (exists(phone)) return t(phone);
+  // The wrap-up and the survey (`call.wrapped_up`, `survey.answered`…) are worded by the survey catalogue.
+  const survey = `survey.history.types.${name}`;
+  return exists(survey) ? t(survey) : type;
 }
 
 /**

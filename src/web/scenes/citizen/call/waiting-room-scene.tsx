@@ -16,6 +16,7 @@ import { usePageTitle } from '../../../hooks/use-page-title.ts';
 import { formatInstantDate, formatInstantTime } from '../../../i18n/format.ts';
 import { CallView } from '../../call/call-view.tsx';
 import { useCitizenSession } from '../citizen-area.tsx';
+import { SurveyInvitation } from '../survey/survey-invitation.tsx';
 import { readPreparation } from './call-preparation.ts';
 import { CallProtocol } from './call-protocol.tsx';
 import { LiveDocumentRequest } from './live-document-request.tsx';
@@ -145,9 +146,12 @@ export function WaitingRoomScene() {
       </div>
 
       {status.phase === 'ended' ? (
-        <p className="body">
-          <Link to={`${base}/appointment`}>{t('call.waiting.toAppointment')}</Link>
-        </p>
+        <>
+          <SurveyInvitation base={base} />
+          <p className="body">
+            <Link to={`${base}/appointment`}>{t('call.waiting.toAppointment')}</Link>
+          </p>
+        </>
       ) : (
         <>
           {status.phase === 'not_open' ? (

@@ -29,6 +29,7 @@ import { RecordingPanel } from './recording-panel.tsx';
 import { RequestDocument } from './request-document.tsx';
 import { SnapshotPanel } from './snapshot-panel.tsx';
 import { useStaffSignalling } from './staff-signalling.ts';
+import { WrapupPanel } from '../wrapup/wrapup-panel.tsx';
 import { useOnWelcome } from './use-queue.ts';
 
 /** The messages this page sends, whose refusals it shows. */
@@ -124,6 +125,7 @@ export function StaffCallScene() {
             <Link to={`/staff/appointments/${encodeURIComponent(id)}`}>{t('live.staffCall.openAppointment')}</Link>
           </li>
         </ul>
+        {ended === 'returned_to_waiting' ? null : <WrapupPanel appointmentId={id} csrfToken={session.csrfToken} />}
       </div>
     );
   } else if (start && port) {
