@@ -12,6 +12,7 @@ import { m0010InterpreterInvitations } from './migrations/0010-interpreter-invit
 import { m0013EvidencePackages } from './migrations/0013-evidence-packages.ts';
 import { m0015Snapshots } from './migrations/0015-snapshots.ts';
 import { m0016SurveysIndicators } from './migrations/0016-surveys-indicators.ts';
+import { m0017IndicatorRollups } from './migrations/0017-indicator-rollups.ts';
 import { m0011Registry } from './migrations/0011-registry.ts';
 import { m0012Recordings } from './migrations/0012-recordings.ts';
 import { m0014Protocol } from './migrations/0014-protocol.ts';
@@ -39,6 +40,7 @@ export const migrations: Record<string, Migration> = {
   '0014_protocol': m0014Protocol,
   '0015_snapshots': m0015Snapshots,
   '0016_surveys_indicators': m0016SurveysIndicators,
+  '0017_indicator_rollups': m0017IndicatorRollups,
 };
 
 /** A Kysely migration provider over the in-code list. */

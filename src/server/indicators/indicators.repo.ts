@@ -19,14 +19,60 @@ export interface IndicatorScope {
   agentIds?: readonly string[] | undefined;
 }
 
+/** The procedure and agent of a row counted by slice (for the monthly rollups); empty when not sliced. */
+export interface Slice {
+  procedureId: string;
+  agentId: string;
+}
+
 /** Counts by status, whether a call took place, and whether the start has passed. */
-export interface StatusCount {
+export interface StatusCount extends Slice {
   month: string;
   status: string;
   held: boolean;
   past: boolean;
   n: number;
 }
+
+/** Calls of one length. */
+export interface HandlingCount extends Slice {
+  month: string;
+  seconds: number;
+  n: number;
+}
+
+/** Wrap-ups of one outcome. */
+export interface WrapupCount extends Slice {
+  month: string;
+  outcome: WrapupOutcome;
+  n: number;
+  ratingSum: number;
+}
+
+/** Survey answers and their sums. */
+export interface SurveyCount extends Slice {
+  month: string;
+  n: number;
+  liked: number;
+  easy: number;
+  useAgain: number;
+}
+
+/** Everything the figures of some months are made from. */
+export interface IndicatorRows {
+  statuses: StatusCount[];
+  handling: HandlingCount[];
+  wrapups: WrapupCount[];
+  surveys: SurveyCount[];
+}
+
+/** The columns a query groups by besides its own: the month, and the slice when asked. */
+function groups(scope: IndicatorScope, slices: boolean) {
+  return slices ? ([monthOf(scope.months).as('month'), 'a.procedure_id', 'a.agent_id'] as const) : ([monthOf(scope.months).as('month')] as const);
+}
+const sliceOf = (r: { procedure_id?: string; agent_id?: string }): Slice => ({ procedureId: r.procedure_id ?? '', agentId: r.agent_id ?? '' });
+/** `GROUP BY 1, 2, …, n` (portable, and the month is an expression). */
+const groupByFirst = (n: number) => sql.raw(Array.from({ length: n }, (_, i) => String(i + 1)).join(', ')) as unknown as 'a.status';
 
 /**
  * All SQL of the indicators: a handful of GROUP BY queries over the month's
@@ -36,54 +82,72 @@ export interface StatusCount {
  * SQLite and PostgreSQL and the months are the organisation's local ones.
  */
 export const indicatorsRepo = {
-  async statusCounts(db: Db, scope: IndicatorScope, nowIso: string): Promise<StatusCount[]> {
+  async statusCounts(db: Db, scope: IndicatorScope, nowIso: string, slices = false): Promise<StatusCount[]> {
+    const g = groups(scope, slices);
     const rows = await base(db, scope)
       .leftJoin('call_times as ct', 'ct.appointment_id', 'a.id')
       .select([
-        monthOf(scope.months).as('month'),
+        ...g,
         'a.status',
         sql<number>`case when ct.appointment_id is null then 0 else 1 end`.as('held'),
         sql<number>`case when a.starts_at < ${nowIso} then 1 else 0 end`.as('past'),
         sql<number | string>`count(*)`.as('n'),
       ])
-      .groupBy(sql.raw('1, 2, 3, 4') as unknown as 'a.status')
+      .groupBy(groupByFirst(g.length + 3))
       .execute();
-    return rows.map((r) => ({ month: r.month, status: r.status, held: Number(r.held) === 1, past: Number(r.past) === 1, n: Number(r.n) }));
+    return rows.map((r) => ({ month: r.month, ...sliceOf(r), status: r.status, held: Number(r.held) === 1, past: Number(r.past) === 1, n: Number(r.n) }));
   },
 
   /** How many calls lasted each number of seconds, by month: the mean and the exact median come from it. */
-  async handlingDistribution(db: Db, scope: IndicatorScope): Promise<{ month: string; seconds: number; n: number }[]> {
+  async handlingDistribution(db: Db, scope: IndicatorScope, slices = false): Promise<HandlingCount[]> {
+    const g = groups(scope, slices);
     const rows = await base(db, scope)
       .innerJoin('call_times as ct', 'ct.appointment_id', 'a.id')
       .where('ct.seconds', 'is not', null)
-      .select([monthOf(scope.months).as('month'), 'ct.seconds', sql<number | string>`count(*)`.as('n')])
-      .groupBy(sql.raw('1, 2') as unknown as 'ct.seconds')
+      .select([...g, 'ct.seconds', sql<number | string>`count(*)`.as('n')])
+      .groupBy(groupByFirst(g.length + 1))
       .execute();
-    return rows.map((r) => ({ month: r.month, seconds: Number(r.seconds), n: Number(r.n) }));
+    return rows.map((r) => ({ month: r.month, ...sliceOf(r), seconds: Number(r.seconds), n: Number(r.n) }));
   },
 
-  async wrapups(db: Db, scope: IndicatorScope): Promise<{ month: string; outcome: WrapupOutcome; n: number; ratingSum: number }[]> {
+  async wrapups(db: Db, scope: IndicatorScope, slices = false): Promise<WrapupCount[]> {
+    const g = groups(scope, slices);
     const rows = await base(db, scope)
       .innerJoin('call_wrapups as w', 'w.appointment_id', 'a.id')
-      .select([monthOf(scope.months).as('month'), 'w.outcome', sql<number | string>`count(*)`.as('n'), sql<number | string>`sum(w.rating)`.as('rating_sum')])
-      .groupBy(sql.raw('1, 2') as unknown as 'w.outcome')
+      .select([...g, 'w.outcome', sql<number | string>`count(*)`.as('n'), sql<number | string>`sum(w.rating)`.as('rating_sum')])
+      .groupBy(groupByFirst(g.length + 1))
       .execute();
-    return rows.map((r) => ({ month: r.month, outcome: r.outcome, n: Number(r.n), ratingSum: Number(r.rating_sum) }));
+    return rows.map((r) => ({ month: r.month, ...sliceOf(r), outcome: r.outcome, n: Number(r.n), ratingSum: Number(r.rating_sum) }));
   },
 
-  async surveys(db: Db, scope: IndicatorScope): Promise<{ month: string; n: number; liked: number; easy: number; useAgain: number }[]> {
+  async surveys(db: Db, scope: IndicatorScope, slices = false): Promise<SurveyCount[]> {
+    const g = groups(scope, slices);
     const rows = await base(db, scope)
       .innerJoin('citizen_surveys as s', 's.appointment_id', 'a.id')
       .select([
-        monthOf(scope.months).as('month'),
+        ...g,
         sql<number | string>`count(*)`.as('n'),
         sql<number | string>`sum(s.liked)`.as('liked'),
         sql<number | string>`sum(s.easy)`.as('easy'),
         sql<number | string>`sum(s.use_again)`.as('use_again'),
       ])
-      .groupBy(sql.raw('1') as unknown as 's.liked')
+      .groupBy(groupByFirst(g.length))
       .execute();
-    return rows.map((r) => ({ month: r.month, n: Number(r.n), liked: Number(r.liked), easy: Number(r.easy), useAgain: Number(r.use_again) }));
+    return rows.map((r) => ({ month: r.month, ...sliceOf(r), n: Number(r.n), liked: Number(r.liked), easy: Number(r.easy), useAgain: Number(r.use_again) }));
+  },
+
+  /** The stored rollups of some months (closed months' rows by procedure and agent, as JSON). */
+  rollups(db: Db, organisationId: string, months: readonly string[]): Promise<{ month: string; rows: string; computed_at: string }[]> {
+    if (months.length === 0) return Promise.resolve([]);
+    return db.selectFrom('indicator_rollups').select(['month', 'rows', 'computed_at']).where('organisation_id', '=', organisationId).where('month', 'in', [...months]).execute();
+  },
+
+  async putRollup(db: Db, row: { organisation_id: string; month: string; rows: string; computed_at: string }): Promise<void> {
+    await db
+      .insertInto('indicator_rollups')
+      .values(row)
+      .onConflict((oc) => oc.columns(['organisation_id', 'month']).doUpdateSet({ rows: row.rows, computed_at: row.computed_at }))
+      .execute();
   },
 
   /** The survey comments of the scope, newest first: with the month and procedure only, never who wrote them. */

@@ -16,7 +16,7 @@ import {
   type MonthIndicators,
   type SurveyCommentView,
 } from '../../shared/indicators.ts';
-import { indicatorsRepo, type IndicatorScope, type MonthBound } from './indicators.repo.ts';
+import { indicatorsRepo, type IndicatorRows, type IndicatorScope, type MonthBound, type Slice } from './indicators.repo.ts';
 
 /** The months from `from` to `to` (YYYY-MM), in order. */
 export function monthsBetween(from: string, to: string): string[] {
@@ -109,18 +109,100 @@ async function agentScope(ctx: AppContext, org: Organisation, viewer: Staff, q: 
   return ids;
 }
 
+/**
+ * How long a closed month's rollup is used before it is counted again (in
+ * the background, after answering): what changes a closed month — a late
+ * wrap-up, a survey answered from the emailed link, a corrected status —
+ * shows within this time. Tests shorten it.
+ */
+export const rollupTimings = { ttlMs: 60 * 60_000 };
+
+/** Rollups being counted again on this node, so one refresh at a time per month. */
+const refreshing = new Set<string>();
+
+/** Counts the rows of some months, sliced by procedure and agent or not. */
+async function countRows(ctx: AppContext, scope: IndicatorScope, nowIso: string, slices: boolean): Promise<IndicatorRows> {
+  const [statuses, handling, wrapups, surveys] = await Promise.all([
+    indicatorsRepo.statusCounts(ctx.db, scope, nowIso, slices),
+    indicatorsRepo.handlingDistribution(ctx.db, scope, slices),
+    indicatorsRepo.wrapups(ctx.db, scope, slices),
+    indicatorsRepo.surveys(ctx.db, scope, slices),
+  ]);
+  return { statuses, handling, wrapups, surveys };
+}
+
+/** Counts a closed month of the whole organisation by procedure and agent, and stores it. */
+async function computeRollup(ctx: AppContext, organisationId: string, bound: MonthBound): Promise<IndicatorRows> {
+  const now = ctx.clock.now().toISOString();
+  const rows = await countRows(ctx, { organisationId, months: [bound] }, now, true);
+  await indicatorsRepo.putRollup(ctx.db, { organisation_id: organisationId, month: bound.month, rows: JSON.stringify(rows), computed_at: now });
+  return rows;
+}
+
+/**
+ * The rows of closed months from their rollups: counted now when missing,
+ * refreshed in the background when older than `rollupTimings.ttlMs`.
+ */
+async function closedMonthRows(ctx: AppContext, organisationId: string, bounds: readonly MonthBound[]): Promise<IndicatorRows> {
+  const stored = new Map((await indicatorsRepo.rollups(ctx.db, organisationId, bounds.map((b) => b.month))).map((r) => [r.month, r]));
+  const now = ctx.clock.now().getTime();
+  const parts = await Promise.all(
+    bounds.map(async (bound) => {
+      const row = stored.get(bound.month);
+      if (!row) return computeRollup(ctx, organisationId, bound);
+      const key = `${organisationId}/${bound.month}`;
+      if (now - Date.parse(row.computed_at) > rollupTimings.ttlMs && !refreshing.has(key)) {
+        refreshing.add(key);
+        void computeRollup(ctx, organisationId, bound)
+          .catch((error: unknown) => ctx.log.warn({ err: error, month: bound.month }, 'indicators: rollup not refreshed'))
+          .finally(() => refreshing.delete(key));
+      }
+      return JSON.parse(row.rows) as IndicatorRows;
+    }),
+  );
+  return {
+    statuses: parts.flatMap((p) => p.statuses),
+    handling: parts.flatMap((p) => p.handling),
+    wrapups: parts.flatMap((p) => p.wrapups),
+    surveys: parts.flatMap((p) => p.surveys),
+  };
+}
+
+/** Keeps the sliced rows of a scope (a procedure, some agents). */
+function inScope(rows: IndicatorRows, scope: Pick<IndicatorScope, 'procedureId' | 'agentIds'>): IndicatorRows {
+  const agents = scope.agentIds ? new Set(scope.agentIds) : null;
+  const keep = (r: Slice) => (!scope.procedureId || r.procedureId === scope.procedureId) && (!agents || agents.has(r.agentId));
+  return { statuses: rows.statuses.filter(keep), handling: rows.handling.filter(keep), wrapups: rows.wrapups.filter(keep), surveys: rows.surveys.filter(keep) };
+}
+
+/**
+ * The rows of a range: closed months (ended before now) from their monthly
+ * rollups, the current and later months counted live.
+ */
+async function rowsFor(ctx: AppContext, scope: IndicatorScope): Promise<IndicatorRows> {
+  const nowIso = ctx.clock.now().toISOString();
+  const closed = scope.months.filter((m) => m.end <= nowIso);
+  const open = scope.months.filter((m) => m.end > nowIso);
+  const [past, live] = await Promise.all([
+    closed.length ? closedMonthRows(ctx, scope.organisationId, closed).then((rows) => inScope(rows, scope)) : null,
+    open.length ? countRows(ctx, { ...scope, months: open }, nowIso, false) : null,
+  ]);
+  return {
+    statuses: [...(past?.statuses ?? []), ...(live?.statuses ?? [])],
+    handling: [...(past?.handling ?? []), ...(live?.handling ?? [])],
+    wrapups: [...(past?.wrapups ?? []), ...(live?.wrapups ?? [])],
+    surveys: [...(past?.surveys ?? []), ...(live?.surveys ?? [])],
+  };
+}
+
 /** The indicators for a viewer, labels in `lang`. */
 export async function indicators(ctx: AppContext, org: Organisation, viewer: Staff, q: IndicatorsQuery, lang: string): Promise<IndicatorsView> {
   const months = monthsBetween(q.from, q.to);
   if (months.length > INDICATORS_MAX_MONTHS) throw errors.validation([{ path: 'to', code: 'range_too_long' }]);
   const bounds = monthBounds(months, org.time_zone);
   const scope: IndicatorScope = { organisationId: org.id, months: bounds, procedureId: q.procedureId, agentIds: await agentScope(ctx, org, viewer, q) };
-  const now = ctx.clock.now().toISOString();
-  const [statuses, handling, wrapups, surveys, baselineRows, procedures, offices, agents] = await Promise.all([
-    indicatorsRepo.statusCounts(ctx.db, scope, now),
-    indicatorsRepo.handlingDistribution(ctx.db, scope),
-    indicatorsRepo.wrapups(ctx.db, scope),
-    indicatorsRepo.surveys(ctx.db, scope),
+  const [{ statuses, handling, wrapups, surveys }, baselineRows, procedures, offices, agents] = await Promise.all([
+    rowsFor(ctx, scope),
     indicatorsRepo.baselines(ctx.db, org.id),
     indicatorsRepo.procedures(ctx.db, org.id),
     viewer.role === 'agent' ? Promise.resolve([]) : workspaceRepo.offices(ctx.db, org.id, viewer.role === 'admin' ? undefined : viewer.id),
@@ -146,7 +228,11 @@ export async function indicators(ctx: AppContext, org: Organisation, viewer: Sta
   }
   const distributions = new Map<string, { value: number; n: number }[]>();
   for (const h of handling) {
-    for (const key of [h.month, total.month]) distributions.set(key, [...(distributions.get(key) ?? []), { value: h.seconds, n: h.n }]);
+    for (const key of [h.month, total.month]) {
+      const list = distributions.get(key);
+      if (list) list.push({ value: h.seconds, n: h.n });
+      else distributions.set(key, [{ value: h.seconds, n: h.n }]);
+    }
   }
   const ratings = new Map<string, number>();
   for (const w of wrapups) {

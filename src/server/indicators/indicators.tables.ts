@@ -22,10 +22,25 @@ export interface IndicatorBaselinesTable {
   updated_at: string;
 }
 
+/**
+ * The figures of one closed month of an organisation, by procedure and
+ * agent (migration 0017): the rows of the indicators' grouped queries as
+ * JSON, so that a dashboard over a year reads twelve small rows instead of
+ * scanning a year of appointments. Recomputed when missing or older than
+ * the rollup's lifetime; the current month is always counted live.
+ */
+export interface IndicatorRollupsTable {
+  organisation_id: string;
+  month: string;
+  rows: string;
+  computed_at: string;
+}
+
 declare module '../db/schema.ts' {
   interface Database {
     call_times: CallTimesTable;
     indicator_baselines: IndicatorBaselinesTable;
+    indicator_rollups: IndicatorRollupsTable;
   }
 }
 

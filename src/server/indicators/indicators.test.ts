@@ -7,7 +7,7 @@ import { nif } from '../realtime/realtime.fixture.ts';
 import type { AppointmentStatus } from '../db/schema.ts';
 import type { IndicatorsView, MonthIndicators } from '../../shared/indicators.ts';
 import type { WrapupOutcome } from '../surveys/surveys.tables.ts';
-import { meanAndMedian, monthBounds, monthsBetween } from './indicators.service.ts';
+import { meanAndMedian, monthBounds, monthsBetween, rollupTimings } from './indicators.service.ts';
 
 /**
  * The indicators from a hand-built set of appointments whose expected
@@ -285,6 +285,28 @@ describe.each(DIALECTS)('service indicators (%s)', (dialect) => {
     expect(res.body).not.toContain('indicadors@example.org');
     expect(res.body).not.toContain('V-IND');
     expect(res.body).not.toContain(nif(51_000_001));
+  });
+
+  it('reads closed months from their monthly rollups, and counts a late wrap-up once the rollup is older than its lifetime', async () => {
+    const before = (await view(admin, 'from=2026-01&to=2026-01')).months[0];
+    expect(before?.wrapups).toMatchObject({ count: 3, missing: 1 });
+    const stored = await t.ctx.db.selectFrom('indicator_rollups').select(['month']).where('organisation_id', '=', t.orgA.id).orderBy('month').execute();
+    expect(stored.map((r) => r.month)).toEqual(['2026-01', '2026-02']);
+    // j3's agent wraps it up late.
+    await t.ctx.db
+      .insertInto('call_wrapups')
+      .values({ appointment_id: ids.get('j3') ?? '', organisation_id: t.orgA.id, agent_id: agentId, outcome: 'other_reason', rating: 2, note: null, created_at: NOW.toISOString(), updated_at: NOW.toISOString() })
+      .execute();
+    expect((await view(admin, 'from=2026-01&to=2026-01')).months[0]?.wrapups).toMatchObject({ count: 3, missing: 1 });
+    // An hour later the rollup is counted again (after that answer, in the background), and the next answer has it.
+    t.clock.set(new Date(NOW.getTime() + rollupTimings.ttlMs + 1000));
+    await view(admin, 'from=2026-01&to=2026-01');
+    await expect
+      .poll(async () => (await view(admin, 'from=2026-01&to=2026-01')).months[0]?.wrapups)
+      .toMatchObject({ count: 4, missing: 0, otherReason: 1, staffRatingAvg: (5 + 3 + 4 + 2) / 4 });
+    t.clock.set(NOW);
+    await t.ctx.db.deleteFrom('call_wrapups').where('appointment_id', '=', ids.get('j3') ?? '').execute();
+    await t.ctx.db.deleteFrom('indicator_rollups').execute();
   });
 
   it('refuses a bad range with a translated message and answers nothing else', async () => {
