@@ -31,6 +31,7 @@ import { InterpreterCheckScene } from './scenes/interpreter/interpreter-check-sc
 import { AccountScene } from './scenes/staff/account-scene.tsx';
 import { AgendaScene } from './scenes/staff/agenda-scene.tsx';
 import { DocumentViewerScene } from './scenes/staff/documents/document-viewer-scene.tsx';
+import { IndicatorsScene } from './scenes/staff/indicators/indicators-scene.tsx';
 import { QueueScene } from './scenes/staff/queue/queue-scene.tsx';
 import { StaffCallScene } from './scenes/staff/queue/staff-call-scene.tsx';
 import { AppointmentScene as StaffAppointmentScene } from './scenes/staff/appointment-scene.tsx';
@@ -115,6 +116,7 @@ export const routes: RouteObject[] = [
               { path: 'account', element: <AccountScene /> },
               { path: 'queue', element: <QueueScene /> },
               { path: 'calls/:id', element: <StaffCallScene /> },
+              { path: 'indicators', element: <IndicatorsScene /> },
             ],
           },
         ],

@@ -117,7 +117,8 @@ export function setUnauthenticatedListener(listener: Listener): () => void {
   };
 }
 
-async function staffRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+/** A staff API call: a 401 (the session ended) sends the person to sign in. */
+export async function staffRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
   try {
     return await apiRequest<T>(path, options);
   } catch (error) {

@@ -1,6 +1,6 @@
 /**
  * The staff bar under the header of every signed-in staff page: the staff
- * area's navigation (agenda, new appointment, "My account"), who is signed
+ * area's navigation (agenda, queue, new appointment, indicators, "My account"), who is signed
  * in and a "Sign out" button (GOV.UK service navigation pattern). Links mark
  * the current page `aria-current`.
  */
@@ -36,6 +36,11 @@ export function StaffBar({ staff, onSignOut }: StaffBarProps) {
           <li>
             <NavLink to="/staff/appointments/new" className="staff-bar__link">
               {t('staff.bar.newAppointment')}
+            </NavLink>
+          </li>
+          <li>
+            <NavLink to="/staff/indicators" className="staff-bar__link">
+              {t('indicators.nav')}
             </NavLink>
           </li>
           <li>

@@ -38,6 +38,9 @@ import protocolEs from './locales/protocol/es.json';
 import surveyCa from './locales/survey/ca.json';
 import surveyEn from './locales/survey/en.json';
 import surveyEs from './locales/survey/es.json';
+import indicatorsCa from './locales/indicators/ca.json';
+import indicatorsEn from './locales/indicators/en.json';
+import indicatorsEs from './locales/indicators/es.json';
 
 const STORAGE_KEY = 'finestreta.language';
 
@@ -84,9 +87,9 @@ export async function initI18n(): Promise<typeof i18next> {
     .init({
       // Each feature's catalogue lives in its own file (one top-level key each) and is merged here.
       resources: {
-        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa, ...liveCa, ...interpreterCa, ...phoneCa, ...verifyCa, ...protocolCa, ...surveyCa } },
-        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs, ...liveEs, ...interpreterEs, ...phoneEs, ...verifyEs, ...protocolEs, ...surveyEs } },
-        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn, ...liveEn, ...interpreterEn, ...phoneEn, ...verifyEn, ...protocolEn, ...surveyEn } },
+        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa, ...liveCa, ...interpreterCa, ...phoneCa, ...verifyCa, ...protocolCa, ...surveyCa, ...indicatorsCa } },
+        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs, ...liveEs, ...interpreterEs, ...phoneEs, ...verifyEs, ...protocolEs, ...surveyEs, ...indicatorsEs } },
+        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn, ...liveEn, ...interpreterEn, ...phoneEn, ...verifyEn, ...protocolEn, ...surveyEn, ...indicatorsEn } },
       },
       lng: initial,
       fallbackLng: DEFAULT_LANGUAGE,
