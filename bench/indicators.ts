@@ -86,7 +86,9 @@ async function main(): Promise<void> {
         0, 6, 'Nom', 'Cognoms', 'nif', '00000000T', 'bench@example.org', '', 'ca', '{}', null, null, 0, null,
         to_char(s, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 0, null, to_char(s, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), to_char(s, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
       from (select i, timestamp '2025-01-01 07:00' + ((i * 7919) % 730) * interval '1 day' + ((i * 104729) % 480) * interval '1 minute' as s
-            from generate_series(1::bigint, ${APPOINTMENTS}::bigint) as i) g`.execute(ctx.db);
+            from generate_series(1::bigint, ${APPOINTMENTS}::bigint) as i) g
+      -- Stored roughly in the order of their dates, as bookings made a few weeks ahead are.
+      order by s`.execute(ctx.db);
     await sql`
       insert into call_times (appointment_id, organisation_id, started_at, ended_at, seconds)
       select id, organisation_id, starts_at, starts_at, 240 + (abs(hashtext(id)) % 1500) from appointments

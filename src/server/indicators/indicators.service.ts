@@ -16,7 +16,8 @@ import {
   type MonthIndicators,
   type SurveyCommentView,
 } from '../../shared/indicators.ts';
-import { indicatorsRepo, type IndicatorRows, type IndicatorScope, type MonthBound, type Slice } from './indicators.repo.ts';
+import { indicatorsRepo, type IndicatorRows, type IndicatorScope, type MonthBound } from './indicators.repo.ts';
+import { decodeRollup, encodeRollup } from './indicators.rollup.ts';
 
 /** The months from `from` to `to` (YYYY-MM), in order. */
 export function monthsBetween(from: string, to: string): string[] {
@@ -132,24 +133,25 @@ async function countRows(ctx: AppContext, scope: IndicatorScope, nowIso: string,
 }
 
 /** Counts a closed month of the whole organisation by procedure and agent, and stores it. */
-async function computeRollup(ctx: AppContext, organisationId: string, bound: MonthBound): Promise<IndicatorRows> {
+async function computeRollup(ctx: AppContext, organisationId: string, bound: MonthBound): Promise<string> {
   const now = ctx.clock.now().toISOString();
-  const rows = await countRows(ctx, { organisationId, months: [bound] }, now, true);
-  await indicatorsRepo.putRollup(ctx.db, { organisation_id: organisationId, month: bound.month, rows: JSON.stringify(rows), computed_at: now });
-  return rows;
+  const text = encodeRollup(await countRows(ctx, { organisationId, months: [bound] }, now, true));
+  await indicatorsRepo.putRollup(ctx.db, { organisation_id: organisationId, month: bound.month, rows: text, computed_at: now });
+  return text;
 }
 
 /**
  * The rows of closed months from their rollups: counted now when missing,
  * refreshed in the background when older than `rollupTimings.ttlMs`.
  */
-async function closedMonthRows(ctx: AppContext, organisationId: string, bounds: readonly MonthBound[]): Promise<IndicatorRows> {
+async function closedMonthRows(ctx: AppContext, organisationId: string, bounds: readonly MonthBound[], scope: Pick<IndicatorScope, 'procedureId' | 'agentIds'>): Promise<IndicatorRows> {
   const stored = new Map((await indicatorsRepo.rollups(ctx.db, organisationId, bounds.map((b) => b.month))).map((r) => [r.month, r]));
   const now = ctx.clock.now().getTime();
   const parts = await Promise.all(
     bounds.map(async (bound) => {
       const row = stored.get(bound.month);
-      if (!row) return computeRollup(ctx, organisationId, bound);
+      const decoded = row ? decodeRollup(row.rows, bound.month, scope) : null;
+      if (!row || !decoded) return decodeRollup(await computeRollup(ctx, organisationId, bound), bound.month, scope) ?? { statuses: [], handling: [], wrapups: [], surveys: [] };
       const key = `${organisationId}/${bound.month}`;
       if (now - Date.parse(row.computed_at) > rollupTimings.ttlMs && !refreshing.has(key)) {
         refreshing.add(key);
@@ -157,7 +159,7 @@ async function closedMonthRows(ctx: AppContext, organisationId: string, bounds: 
           .catch((error: unknown) => ctx.log.warn({ err: error, month: bound.month }, 'indicators: rollup not refreshed'))
           .finally(() => refreshing.delete(key));
       }
-      return JSON.parse(row.rows) as IndicatorRows;
+      return decoded;
     }),
   );
   return {
@@ -166,13 +168,6 @@ async function closedMonthRows(ctx: AppContext, organisationId: string, bounds: 
     wrapups: parts.flatMap((p) => p.wrapups),
     surveys: parts.flatMap((p) => p.surveys),
   };
-}
-
-/** Keeps the sliced rows of a scope (a procedure, some agents). */
-function inScope(rows: IndicatorRows, scope: Pick<IndicatorScope, 'procedureId' | 'agentIds'>): IndicatorRows {
-  const agents = scope.agentIds ? new Set(scope.agentIds) : null;
-  const keep = (r: Slice) => (!scope.procedureId || r.procedureId === scope.procedureId) && (!agents || agents.has(r.agentId));
-  return { statuses: rows.statuses.filter(keep), handling: rows.handling.filter(keep), wrapups: rows.wrapups.filter(keep), surveys: rows.surveys.filter(keep) };
 }
 
 /**
@@ -184,7 +179,7 @@ async function rowsFor(ctx: AppContext, scope: IndicatorScope): Promise<Indicato
   const closed = scope.months.filter((m) => m.end <= nowIso);
   const open = scope.months.filter((m) => m.end > nowIso);
   const [past, live] = await Promise.all([
-    closed.length ? closedMonthRows(ctx, scope.organisationId, closed).then((rows) => inScope(rows, scope)) : null,
+    closed.length ? closedMonthRows(ctx, scope.organisationId, closed, scope) : null,
     open.length ? countRows(ctx, { ...scope, months: open }, nowIso, false) : null,
   ]);
   return {
