@@ -41,6 +41,7 @@ import { snapshotRoutes } from './snapshots/snapshots.routes.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
 import { recordingRoutes } from './recordings/recordings.routes.ts';
 import { indicatorsRoutes } from './indicators/indicators.routes.ts';
+import { registerAuditHook } from './audit/audit.hook.ts';
 import { protocolRoutes } from './protocol/protocol.routes.ts';
 import { surveysRoutes } from './surveys/surveys.routes.ts';
 import { surveyInvitationHandlers } from './surveys/survey-invitation.service.ts';
@@ -117,6 +118,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   const documents = new DocumentWorker(ctx);
 
   opsRoutes(http, ctx, [() => webhooks.metrics(), () => realtime.hub.metrics()]);
+  registerAuditHook(http, ctx);
   await http.register(catalogueRoutes, { ctx });
   await http.register(bookingRoutes, { ctx, mailer });
   await http.register(citizenRoutes, { ctx, mailer });

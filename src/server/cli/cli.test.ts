@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.ts';
 import { seedOrganisation } from '../seed/demo.seed.ts';
+import { appendAudit } from '../audit/audit.service.ts';
 import { sha256Hex, verifyPassword } from '../security/secrets.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../../bin/finestreta.js');
@@ -86,6 +87,31 @@ describe('the finestreta operator CLI', () => {
     // With two offices and none named, nobody guesses: the account joins none and says so.
     const none = run(['user', 'create', '--role', 'agent', '--email', 'nowhere@ajuntament.cat'], 'a long enough password');
     expect(none.stdout).toContain('in no office yet');
+  });
+
+  it('verifies the audit trail’s hash chain, and names the first entry removed or changed', async () => {
+    const handle = db();
+    const clock = { now: () => new Date() };
+    const org = await handle.selectFrom('organisations').select('id').where('slug', '=', 'demo').executeTakeFirstOrThrow();
+    for (const action of ['appointment.viewed', 'document.downloaded', 'recording.played']) {
+      await appendAudit({ db: handle, clock }, { organisationId: org.id, actor: 'staff:s1', action, details: {} });
+    }
+    await handle.destroy();
+    const intact = run(['audit', 'verify']);
+    expect(intact.stdout).toContain('demo: 3 entries, chain intact');
+    expect(intact.status).toBe(0);
+    const edit = db();
+    await edit.updateTable('audit_log').set({ actor: 'staff:someone-else' }).where('seq', '=', 2).execute();
+    await edit.destroy();
+    const changed = run(['audit', 'verify', '--org', 'demo']);
+    expect(changed.stderr).toContain('demo: BROKEN at entry 2: entry 2 was changed after it was written (hash mismatch)');
+    expect(changed.status).toBe(1);
+    const cut = db();
+    await cut.deleteFrom('audit_log').where('seq', 'in', [1, 2]).execute();
+    await cut.destroy();
+    const removed = run(['audit', 'verify']);
+    expect(removed.stderr).toContain('demo: BROKEN at entry 1: entry 1 is missing (the next one is 3)');
+    expect(removed.status).toBe(1);
   });
 
   it('explains mistakes with exit code 2 and no stack trace', () => {

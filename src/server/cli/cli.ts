@@ -10,6 +10,7 @@ import { API_SCOPES, createApiKey } from '../staff/api-keys.service.ts';
 import { createStaff, STAFF_ROLES } from '../staff/staff.service.ts';
 import { setOidcProvider } from '../staff/oidc.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
+import { verifyAudit } from '../audit/audit.service.ts';
 import { verifyMain } from './verify-main.ts';
 
 const USAGE = `Usage: finestreta <command> [options]
@@ -26,6 +27,8 @@ Commands:
   oidc set --issuer <https url> --client-id <id> [--org <slug>]
                                              staff sign in through this OpenID Connect provider;
                                              the client secret is read from stdin
+  audit verify [--org <slug>]                walk the audit trail's hash chain of each organisation (or one);
+                                             exit 0 when intact, else 1 naming the first missing or changed entry
   verify <package.asice> [--schemas <shared/standards>] [--ca <pem>]...
                                              check an evidence package: mimetype, every digest, the seal's
                                              CAdES signature and certificate, the timestamp, the event chain;
@@ -95,7 +98,7 @@ async function run(argv: string[]): Promise<void> {
     process.exitCode = await verifyMain(argv);
     return;
   }
-  const known = ['migrate', 'api-key create', 'user create', 'oidc set', 'office create'];
+  const known = ['migrate', 'api-key create', 'user create', 'oidc set', 'office create', 'audit verify'];
   if (!known.includes(command)) throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
 
   const ctx = await createContext(loadConfig(), { migrate: command !== 'migrate' });
@@ -111,6 +114,21 @@ async function run(argv: string[]): Promise<void> {
       const orgId = await organisationId(ctx, values.org);
       const { id, key } = await createApiKey(ctx.db, orgId, values.name, scopes, new Date());
       process.stdout.write(`API key "${values.name}" created (id ${id}, scopes ${scopes.join(', ')}). It is shown only now:\n${key}\n`);
+    } else if (command === 'audit verify') {
+      const orgs = values.org
+        ? [await organisationRepo.bySlug(ctx.db, values.org)].filter((o) => o !== undefined)
+        : await ctx.db.selectFrom('organisations').selectAll().orderBy('slug').execute();
+      if (orgs.length === 0) throw new CliError(values.org ? `No organisation with slug "${values.org}".` : 'No organisation yet.');
+      let broken = false;
+      for (const org of orgs) {
+        const verdict = await verifyAudit(ctx.db, org.id);
+        if (verdict.ok) process.stdout.write(`${org.slug}: ${String(verdict.rows)} entries, chain intact\n`);
+        else {
+          broken = true;
+          process.stderr.write(`${org.slug}: BROKEN at entry ${String(verdict.seq)}: ${verdict.problem} (${String(verdict.rows)} entries before it are intact)\n`);
+        }
+      }
+      if (broken) process.exitCode = 1;
     } else if (command === 'office create') {
       const name = values.name?.trim();
       if (!name) throw new CliError('office create needs --name <name>.');

@@ -13,6 +13,7 @@ import { m0013EvidencePackages } from './migrations/0013-evidence-packages.ts';
 import { m0015Snapshots } from './migrations/0015-snapshots.ts';
 import { m0016SurveysIndicators } from './migrations/0016-surveys-indicators.ts';
 import { m0017IndicatorRollups } from './migrations/0017-indicator-rollups.ts';
+import { m0018AuditLog } from './migrations/0018-audit-log.ts';
 import { m0011Registry } from './migrations/0011-registry.ts';
 import { m0012Recordings } from './migrations/0012-recordings.ts';
 import { m0014Protocol } from './migrations/0014-protocol.ts';
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '0015_snapshots': m0015Snapshots,
   '0016_surveys_indicators': m0016SurveysIndicators,
   '0017_indicator_rollups': m0017IndicatorRollups,
+  '0018_audit_log': m0018AuditLog,
 };
 
 /** A Kysely migration provider over the in-code list. */

@@ -60,7 +60,7 @@ export const documentsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; mailer: M
 
   app.get(
     '/api/staff/appointments/:id/documents',
-    { onRequest: staffRead, schema: { params: staffParams, response: { 200: envelope(staffDocumentsView) } } },
+    { onRequest: staffRead, config: { audit: 'documents.listed' }, schema: { params: staffParams, response: { 200: envelope(staffDocumentsView) } } },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       return { data: await staffDocuments(ctx, await staffAppointment(request, request.params.id), request.lang) };
@@ -69,7 +69,7 @@ export const documentsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; mailer: M
 
   app.post(
     '/api/staff/appointments/:id/documents/:documentId/review',
-    { onRequest: staffWrite, schema: { params: staffDocumentParams, body: reviewRequest, response: { 200: envelope(staffDocumentsView) } } },
+    { onRequest: staffWrite, config: { audit: 'document.reviewed' }, schema: { params: staffDocumentParams, body: reviewRequest, response: { 200: envelope(staffDocumentsView) } } },
     async (request) => {
       const appointment = await staffAppointment(request, request.params.id);
       const actor = `staff:${staff.principalOf(request).staff.id}` as const;
@@ -82,7 +82,7 @@ export const documentsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; mailer: M
 
   app.post(
     '/api/staff/appointments/:id/documents/reopen',
-    { onRequest: staffWrite, schema: { params: staffParams, body: reopenRequest, response: { 200: envelope(staffDocumentsView) } } },
+    { onRequest: staffWrite, config: { audit: 'documents.reopened' }, schema: { params: staffParams, body: reopenRequest, response: { 200: envelope(staffDocumentsView) } } },
     async (request) => {
       const appointment = await staffAppointment(request, request.params.id);
       await reopenUploads(ctx, orgOf(request), appointment, request.body.hours, `staff:${staff.principalOf(request).staff.id}`);
@@ -94,7 +94,7 @@ export const documentsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; mailer: M
   // fetches the pages it shows). Nothing is cached by the browser.
   app.get(
     '/api/staff/appointments/:id/documents/:documentId/content',
-    { onRequest: staffRead, schema: { params: staffDocumentParams, querystring: contentQuery } },
+    { onRequest: staffRead, config: { audit: 'document.downloaded' }, schema: { params: staffDocumentParams, querystring: contentQuery } },
     async (request, reply) => {
       const appointment = await staffAppointment(request, request.params.id);
       const doc = await documentsRepo.currentOne(ctx.db, appointment.organisation_id, appointment.id, request.params.documentId);

@@ -63,7 +63,7 @@ export const evidencePackageRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> =
     {
       onRequest: write,
       // Sealing streams the recording and documents through the package: a few per minute is plenty.
-      config: { rateLimit: { max: 10, timeWindow: 60_000 } },
+      config: { rateLimit: { max: 10, timeWindow: 60_000 }, audit: 'evidence.sealed' },
       schema: { params: appointmentParams, body: z.object({}).strict(), response: { 201: envelope(sealedView) } },
     },
     async (request, reply) => {
@@ -72,7 +72,7 @@ export const evidencePackageRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> =
     },
   );
 
-  app.get('/api/staff/appointments/:id/evidence/:packageId', { onRequest: read, schema: { params: packageParams } }, async (request, reply) => {
+  app.get('/api/staff/appointments/:id/evidence/:packageId', { onRequest: read, config: { audit: 'evidence.downloaded' }, schema: { params: packageParams } }, async (request, reply) => {
     const row = await evidenceForDownload(ctx, orgOf(request), guard.principalOf(request).staff, request.params.id, request.params.packageId);
     return reply
       .header('content-type', ASIC_E_MIMETYPE)

@@ -26,7 +26,7 @@ export const indicatorsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
     return { data: await indicators(ctx, orgOf(request), guard.principalOf(request).staff, request.query, request.lang) };
   });
 
-  app.get('/api/staff/indicators.csv', { onRequest: read, schema: { querystring: indicatorsQuery } }, async (request, reply) => {
+  app.get('/api/staff/indicators.csv', { onRequest: read, config: { audit: 'indicators.exported' }, schema: { querystring: indicatorsQuery } }, async (request, reply) => {
     const view = await indicators(ctx, orgOf(request), guard.principalOf(request).staff, request.query, request.lang);
     reply.header('cache-control', 'no-store');
     reply.header('content-disposition', `attachment; filename="indicators-${view.from}-${view.to}.csv"`);
@@ -49,7 +49,7 @@ export const indicatorsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
 
   app.put(
     '/api/staff/indicators/baselines',
-    { onRequest: admin, schema: { body: baselinesRequest, response: { 200: envelope(z.object({ baselines: z.array(baselineView) })) } } },
+    { onRequest: admin, config: { audit: 'indicators.baselines_changed' }, schema: { body: baselinesRequest, response: { 200: envelope(z.object({ baselines: z.array(baselineView) })) } } },
     async (request) => ({ data: { baselines: await putBaselines(ctx, orgOf(request), guard.principalOf(request).staff, request.body.values) } }),
   );
 };

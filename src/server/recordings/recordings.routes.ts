@@ -105,7 +105,7 @@ export const recordingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; realtime:
   // The final file, decrypted as it streams, with Range so a player can seek.
   app.get(
     '/api/staff/appointments/:id/recording/content',
-    { onRequest: read, schema: { params: appointmentParams, querystring: contentQuery } },
+    { onRequest: read, config: { audit: 'recording.played' }, schema: { params: appointmentParams, querystring: contentQuery } },
     async (request, reply) => {
       const appointment = await appointmentFor(request, request.params.id, 'read');
       const recording = await requireRecording(ctx, appointment);

@@ -50,7 +50,7 @@ export const snapshotRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     },
   );
 
-  app.get('/api/staff/appointments/:id/snapshots/:snapshotId/content', { onRequest: read, schema: { params: snapshotParams } }, async (request, reply) => {
+  app.get('/api/staff/appointments/:id/snapshots/:snapshotId/content', { onRequest: read, config: { audit: 'snapshot.viewed' }, schema: { params: snapshotParams } }, async (request, reply) => {
     const row = await snapshotForViewing(ctx, orgOf(request), guard.principalOf(request).staff, request.params.id, request.params.snapshotId);
     return reply
       .header('content-type', row.media_type)

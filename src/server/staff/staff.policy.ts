@@ -5,6 +5,7 @@ import { orgOf } from '../http/tenant.ts';
 import { safeEqual } from '../security/secrets.ts';
 import { staffForSession, type StaffPrincipal } from './staff-auth.service.ts';
 import type { StaffRole } from './staff.service.ts';
+import { setAuditActor } from '../audit/audit.hook.ts';
 
 /** Name of the staff session cookie. */
 export const STAFF_COOKIE = 'fin_staff';
@@ -34,6 +35,7 @@ export function staffGuard(ctx: AppContext) {
           if (typeof header !== 'string' || !safeEqual(header, principal.session.csrf_token)) throw errors.forbiddenWith('csrf_failed');
         }
         principals.set(request, principal);
+        setAuditActor(request, `staff:${principal.staff.id}`);
       },
     principalOf(request: FastifyRequest): StaffPrincipal {
       const principal = principals.get(request);

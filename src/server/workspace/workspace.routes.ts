@@ -33,7 +33,7 @@ export const workspaceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; mailer: M
 
   app.get(
     '/api/staff/appointments/:id',
-    { onRequest: read, schema: { params: appointmentParams, response: { 200: envelope(staffAppointmentView) } } },
+    { onRequest: read, config: { audit: 'appointment.viewed' }, schema: { params: appointmentParams, response: { 200: envelope(staffAppointmentView) } } },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       return { data: await detail(request, request.params.id) };
@@ -42,7 +42,7 @@ export const workspaceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; mailer: M
 
   app.post(
     '/api/staff/appointments',
-    { onRequest: write, schema: { body: staffBookingRequest, response: { 201: envelope(z.object({ id: z.string(), reference: z.string() })) } } },
+    { onRequest: write, config: { audit: 'appointment.created' }, schema: { body: staffBookingRequest, response: { 201: envelope(z.object({ id: z.string(), reference: z.string() })) } } },
     async (request, reply) => {
       const org = orgOf(request);
       const { staff } = guard.principalOf(request);
@@ -58,7 +58,7 @@ export const workspaceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; mailer: M
 
   app.post(
     '/api/staff/appointments/:id/offer-video',
-    { onRequest: write, schema: { params: appointmentParams, body: z.object({}).strict(), response: { 200: envelope(staffAppointmentView) } } },
+    { onRequest: write, config: { audit: 'appointment.video_offered' }, schema: { params: appointmentParams, body: z.object({}).strict(), response: { 200: envelope(staffAppointmentView) } } },
     async (request) => {
       await send(await offerVideo(ctx, orgOf(request), guard.principalOf(request).staff, request.params.id));
       return { data: await detail(request, request.params.id) };
@@ -67,7 +67,7 @@ export const workspaceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; mailer: M
 
   app.post(
     '/api/staff/appointments/:id/reassign',
-    { onRequest: supervise, schema: { params: appointmentParams, body: reassignRequest, response: { 200: envelope(staffAppointmentView) } } },
+    { onRequest: supervise, config: { audit: 'appointment.reassigned' }, schema: { params: appointmentParams, body: reassignRequest, response: { 200: envelope(staffAppointmentView) } } },
     async (request) => {
       await reassign(ctx, orgOf(request), guard.principalOf(request).staff, request.params.id, request.body.agentId);
       return { data: await detail(request, request.params.id) };
@@ -76,7 +76,7 @@ export const workspaceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; mailer: M
 
   app.post(
     '/api/staff/appointments/:id/cancel',
-    { onRequest: write, schema: { params: appointmentParams, body: z.object({}).strict(), response: { 200: envelope(staffAppointmentView) } } },
+    { onRequest: write, config: { audit: 'appointment.cancelled' }, schema: { params: appointmentParams, body: z.object({}).strict(), response: { 200: envelope(staffAppointmentView) } } },
     async (request) => {
       const org = orgOf(request);
       const { staff } = guard.principalOf(request);
