@@ -16,14 +16,18 @@
  * events.json, form data, manifest, CAdES signature by a TEST SEAL) reading
  * the plain file; and the same package reading the recording through the blob
  * store's decrypting stream. The package's digest of the recording must equal
- * sha256sum's. RSS is sampled every 50 ms while sealing.
+ * sha256sum's. RSS is sampled every 50 ms while sealing. Before each timed
+ * step, untimed, `sync` flushes what the steps before it wrote (BENCH_SYNC=0
+ * skips it). BENCH_TRACE=1 prints, per seal, CPU time by thread, page faults,
+ * how busy the main thread was and the kernel's dirty page cache.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomFillSync } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { loadOrCreateDevSeal } from '../src/server/adapters/seal/dev-seal.ts';
@@ -35,6 +39,14 @@ const BYTES = Number(process.env.BENCH_BYTES ?? 2 * 1024 ** 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const MiB = 1024 * 1024;
 const say = (line: string) => process.stdout.write(`${line}\n`);
+// BENCH_TRACE=1: per seal, the process's CPU time (user+system, every thread) against wall time, and the
+// kernel's dirty/writeback page cache before and after (writeback left by earlier steps slows the next one).
+const TRACE = process.env.BENCH_TRACE === '1';
+const dirtyMiB = async () => {
+  const info = await readFile('/proc/meminfo', 'utf8').catch(() => '');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(info)?.[1] ?? NaN);
+  return `dirty ${(kb('Dirty') / 1024).toFixed(0)} MiB, writeback ${(kb('Writeback') / 1024).toFixed(0)} MiB`;
+};
 
 function randomStream(bytes: number): Readable {
   let sent = 0;
@@ -60,10 +72,45 @@ async function sha256sum(file: string): Promise<{ ms: number; hex: string }> {
   return { ms: performance.now() - start, hex: out.split(' ')[0] ?? '' };
 }
 
+/** CPU seconds (user+system) of each thread of this process: `main`, the others as `<name>#<tid>` (crypto thread, libuv pool, V8's). */
+async function threadCpu(): Promise<Map<string, number>> {
+  const byName = new Map<string, number>();
+  const tick = 100; // USER_HZ
+  for (const tid of await readdir('/proc/self/task').catch(() => [] as string[])) {
+    const stat = await readFile(`/proc/self/task/${tid}/stat`, 'utf8').catch(() => '');
+    const close = stat.lastIndexOf(')');
+    const name = tid === String(process.pid) ? 'main' : `${stat.slice(stat.indexOf('(') + 1, close)}#${tid}`;
+    const fields = stat.slice(close + 2).split(' ');
+    const seconds = (Number(fields[11]) + Number(fields[12])) / tick;
+    if (Number.isFinite(seconds)) byName.set(name, (byName.get(name) ?? 0) + seconds);
+  }
+  return byName;
+}
+
+/**
+ * Untimed, before each timed step: `sync`, so that no step starts with the
+ * page cache still writing back what the steps before it wrote (the
+ * recording and blob generated, the previous package: gigabytes, which
+ * otherwise throttle whichever step runs next). BENCH_SYNC=0 skips it.
+ */
+async function settle(): Promise<void> {
+  if (process.env.BENCH_SYNC === '0') return;
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('sync', [], { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('close', () => resolve());
+  });
+}
+
 /** Seals one package around `recording`; returns its duration, the recording's digest and the RSS seen meanwhile. */
 async function seal(target: string, recording: () => AsyncIterable<Uint8Array>, sealKey: ReturnType<typeof loadOrCreateDevSeal>) {
   const samples: number[] = [];
   const timer = setInterval(() => samples.push(process.memoryUsage().rss), 50);
+  const dirtyBefore = TRACE ? await dirtyMiB() : '';
+  const threadsBefore = TRACE ? await threadCpu() : new Map<string, number>();
+  const cpu = process.cpuUsage();
+  const faults = process.resourceUsage().minorPageFault;
+  const elu = performance.eventLoopUtilization();
   const start = performance.now();
   const asic = new AsicWriter(createWriteStream(target, { highWaterMark: MiB }));
   const chain = new EventChain();
@@ -74,6 +121,17 @@ async function seal(target: string, recording: () => AsyncIterable<Uint8Array>, 
   const sealed = await asic.seal({ seal: sealKey, signingTime: new Date() });
   const ms = performance.now() - start;
   clearInterval(timer);
+  if (TRACE) {
+    const used = process.cpuUsage(cpu);
+    const loop = performance.eventLoopUtilization(elu);
+    say(
+      `  trace ${path.basename(target)}: ${(ms / 1000).toFixed(2)} s wall, CPU user ${(used.user / 1e6).toFixed(2)} s + system ${(used.system / 1e6).toFixed(2)} s, ` +
+        `${((process.resourceUsage().minorPageFault - faults) / 1000).toFixed(0)}k page faults, ` +
+        `main thread busy ${(loop.utilization * 100).toFixed(0)} %; before: ${dirtyBefore}; after: ${await dirtyMiB()}`,
+    );
+    const threads = [...(await threadCpu())].map(([name, seconds]) => [name, seconds - (threadsBefore.get(name) ?? 0)] as const).filter(([, seconds]) => seconds >= 0.05);
+    say(`    CPU by thread: ${threads.map(([name, seconds]) => `${name} ${seconds.toFixed(2)} s`).join(', ')}`);
+  }
   return { ms, sha256: rec.sha256, bytes: sealed.bytes, rssMin: Math.min(...samples), rssMax: Math.max(...samples) };
 }
 
@@ -93,8 +151,11 @@ async function main(): Promise<void> {
     const rows: { base: number; plain: number; blob: number }[] = [];
     let rss = { min: Infinity, max: 0 };
     for (let round = 1; round <= ROUNDS; round++) {
+      await settle();
       const base = await sha256sum(recordingFile);
+      await settle();
       const plain = await seal(path.join(dir, 'plain.asice'), () => createReadStream(recordingFile, { highWaterMark: MiB }), sealKey);
+      await settle();
       const fromBlob = await seal(path.join(dir, 'blob.asice'), () => store.read('recording'), sealKey);
       if (plain.sha256 !== base.hex || fromBlob.sha256 !== base.hex || blob.sha256 !== base.hex) throw new Error('digest mismatch between sha256sum and the package');
       rows.push({ base: base.ms, plain: plain.ms, blob: fromBlob.ms });

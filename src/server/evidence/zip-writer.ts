@@ -57,11 +57,12 @@ export class ZipWriter {
 
   /**
    * Streams an entry: CRC and size follow in a data descriptor. `onChunk` sees
-   * every chunk on its way (to hash it in the same pass). `sizeHint` below
-   * 4 GiB lets the local header skip the ZIP64 extra field; without it the
-   * entry is written ready for any size.
+   * every chunk on its way (to hash it in the same pass); when it returns a
+   * promise, the next chunk waits for it (back-pressure from a hash computed
+   * elsewhere). `sizeHint` below 4 GiB lets the local header skip the ZIP64
+   * extra field; without it the entry is written ready for any size.
    */
-  async addStream(name: string, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: { sizeHint?: number; onChunk?: (chunk: Uint8Array) => void } = {}): Promise<EntryInfo> {
+  async addStream(name: string, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: { sizeHint?: number; onChunk?: (chunk: Uint8Array) => void | Promise<void> } = {}): Promise<EntryInfo> {
     this.checkName(name);
     const zip64 = this.options.forceZip64 === true || opts.sizeHint === undefined || opts.sizeHint >= MAX32;
     const start = this.offset;
@@ -71,8 +72,12 @@ export class ZipWriter {
     for await (const chunk of source) {
       crc = crc32(chunk, crc);
       size += chunk.length;
-      opts.onChunk?.(chunk);
+      // The chunk is written while `onChunk` (an off-thread hash) may still be taking it in: both are waited for.
+      const seen = opts.onChunk?.(chunk);
+      // Handled now, thrown below: it may fail while the write is waited for.
+      seen?.catch(() => undefined);
       await this.write(chunk);
+      if (seen) await seen;
     }
     if (!zip64 && size >= MAX32) throw new Error(`${name}: ${size} bytes is more than its size hint allowed without ZIP64`);
     // APPNOTE §4.3.9: 8-byte sizes in the descriptor when the local header carries a ZIP64 extra field.

@@ -53,3 +53,19 @@ export function paceGarbage(bytes: number): void {
   if (collect === undefined) collect = v8Collect();
   collect?.({ type: 'minor' });
 }
+
+/**
+ * A pacer of its own, for one stream whose chunks live longer than
+ * PACE_BYTES (a package being sealed: read ahead, then written): a minor
+ * collection each time another `paceBytes` went through it.
+ */
+export function garbagePacer(paceBytes: number): (bytes: number) => void {
+  let seen = 0;
+  return (bytes) => {
+    seen += bytes;
+    if (seen < paceBytes) return;
+    seen = 0;
+    if (collect === undefined) collect = v8Collect();
+    collect?.({ type: 'minor' });
+  };
+}

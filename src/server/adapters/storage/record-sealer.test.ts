@@ -3,7 +3,7 @@ import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recordSealer, type Ring } from './record-sealer.ts';
+import { OffThreadHash, recordSealer, type Ring } from './record-sealer.ts';
 
 const SIZE = 1024;
 const STRIDE = 12 + SIZE + 16;
@@ -99,5 +99,48 @@ describe('record sealer (the crypto thread)', () => {
     }
     expect((await readFile(file)).length).toBe(0);
     await expect(recordSealer.digest(hash)).rejects.toThrow();
+  });
+});
+
+describe('off-thread hash (SHA-256 on the crypto thread through a ring)', () => {
+  it('hashes chunks of any size, across and beyond slot boundaries, waiting for a slot when the ring is full', async () => {
+    // 1 byte, a slot's worth and more, several slots at once: the ring (4 × 1 MiB) fills and is waited for.
+    const sizes = [1, 1024 * 1024 - 1, 2, 3 * 1024 * 1024 + 5, 0, 17, 6 * 1024 * 1024, 1024 * 1024];
+    const chunks = sizes.map((size) => randomBytes(size));
+    const expected = createHash('sha256');
+    for (const chunk of chunks) expected.update(chunk);
+    const hash = new OffThreadHash();
+    for (const chunk of chunks) {
+      const wait = hash.update(chunk);
+      if (wait) await wait;
+      // What was fed is copied once `update` has returned and its promise, if any, resolved: the caller may reuse its buffer then.
+      chunk.fill(0xaa);
+    }
+    expect(await hash.digest()).toBe(expected.digest('hex'));
+  });
+
+  it('equals node:crypto on the bytes fed, and gives its ring back for the next hash', async () => {
+    const data = randomBytes(5 * 1024 * 1024 + 123);
+    for (let round = 0; round < 2; round += 1) {
+      const hash = new OffThreadHash();
+      for (let at = 0; at < data.length; at += 64 * 1024 + 7) {
+        const wait = hash.update(data.subarray(at, at + 64 * 1024 + 7));
+        if (wait) await wait;
+      }
+      expect(await hash.digest()).toBe(createHash('sha256').update(data).digest('hex'));
+    }
+    const empty = new OffThreadHash();
+    expect(await empty.digest()).toBe(createHash('sha256').digest('hex'));
+  });
+
+  it('refuses bytes after it was aborted or digested', async () => {
+    const aborted = new OffThreadHash();
+    expect(aborted.update(Buffer.from('abc'))).toBeUndefined();
+    aborted.abort();
+    expect(() => aborted.update(Buffer.from('d'))).toThrow(/closed/);
+    const done = new OffThreadHash();
+    await done.digest();
+    expect(() => done.update(Buffer.from('d'))).toThrow(/closed/);
+    await expect(done.digest()).rejects.toThrow(/closed/);
   });
 });

@@ -4,7 +4,7 @@ import { readAt } from './blob-files.ts';
 import type { BlobState } from './blob-state.ts';
 import { paceGarbage } from './gc-pacer.ts';
 import { SEALING_BYTES_MAX, diskRecordSize, recordPosition } from './record-format.ts';
-import { recordSealer, type RunningHash } from './record-sealer.ts';
+import { copyInto, recordSealer, type RunningHash } from './record-sealer.ts';
 
 /**
  * Streaming between plaintext and records, in constant memory: the appender
@@ -44,19 +44,6 @@ function toBuffer(chunk: unknown): Buffer {
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
   throw new TypeError('blob sources must yield bytes');
-}
-
-/**
- * Copies `source[from, to)` into `target` at `at` and returns how many bytes
- * that was. The rings are shared memory, and `Buffer#copy` into shared memory
- * goes byte by byte unless both sides are 8-byte aligned alike (V8's relaxed
- * memmove): ten times slower than `fill`, which Node does with one `memcpy`
- * when the value is exactly as long as the range.
- */
-function copyInto(target: Buffer, at: number, source: Buffer, from: number, to: number): number {
-  const length = Math.min(to - from, target.length - at);
-  if (length > 0) target.fill(source.subarray(from, from + length), at, at + length);
-  return Math.max(0, length);
 }
 
 /** A copy of `bytes` in memory of its own: out of the ring, and cheap to send (unlike a slice of a shared pool). */

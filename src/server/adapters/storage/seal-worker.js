@@ -38,6 +38,10 @@
  *          missing one would pass for a committed prefix.
  *   end    {stream}            the stream's jobs are all answered
  *   hash   {hash, bytes}       feeds a running hash
+ *   hashSlot {job, ring, slot, length, hash}
+ *          feeds a running hash with the first `length` bytes of a ring's
+ *          slot (its plaintext part) → {job} once they are hashed, and the
+ *          slot may be filled again
  *   digest {job, hash}         → {job, digest}: its hex SHA-256; forgets it
  *   drop   {hash}              forgets a running hash
  * A job that fails is answered {job, error}, and the running hash it fed is
@@ -120,6 +124,7 @@ function paceGarbage(bytes) {
  *   | { op: 'seal', job: number, stream: number, slot: number, count: number, paramsBytes: number, hashFrom: number, position: number }
  *   | { op: 'end', stream: number }
  *   | { op: 'hash', hash: number, bytes: Uint8Array }
+ *   | { op: 'hashSlot', job: number, ring: number, slot: number, length: number, hash: number }
  *   | { op: 'digest', job: number, hash: number }
  *   | { op: 'drop', hash: number }} Message
  * @typedef {Extract<Message, { op: 'seal' }>} SealMessage
@@ -261,6 +266,15 @@ port.on('message', (/** @type {Message} */ m) => {
       case 'hash':
         hashes.get(m.hash)?.update(m.bytes);
         return;
+      case 'hashSlot': {
+        const ring = rings.get(m.ring);
+        if (!ring) throw new Error(`no ring ${m.ring}`);
+        const at = m.slot * ring.stride;
+        if (m.length < 0 || m.length > ring.plaintextBytes || at + ring.stride > ring.memory.length) throw new Error('a hash job outside its ring');
+        runningHash(m.hash).update(ring.memory.subarray(at, at + m.length));
+        port.postMessage({ job: m.job });
+        return;
+      }
       case 'digest': {
         const digest = runningHash(m.hash).digest('hex');
         hashes.delete(m.hash);
