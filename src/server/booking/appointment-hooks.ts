@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Appointment, Database, Organisation } from '../db/schema.ts';
+import { jobsRepo } from '../jobs/jobs.repo.ts';
 
 /** Who caused a change, for histories, webhooks and audit (`uploader:<link id>`: the citizen's phone, through a phone link). */
 export type Actor = 'citizen' | `staff:${string}` | `api:${string}` | `uploader:${string}` | 'system';
@@ -35,9 +36,15 @@ export function onAppointmentChange(listener: AppointmentListener): void {
   if (!listeners.includes(listener)) listeners.push(listener);
 }
 
-/** Runs every listener inside the caller's transaction. */
+/**
+ * Runs every listener inside the caller's transaction. The jobs they
+ * schedule (reminders, no-show check) are written together after the last
+ * one, still in the transaction: on PostgreSQL one round trip for all.
+ */
 export async function appointmentChanged(trx: Transaction<Database>, change: AppointmentChange): Promise<void> {
-  for (const listener of listeners) await listener(trx, change);
+  await jobsRepo.batched(trx, async () => {
+    for (const listener of listeners) await listener(trx, change);
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Insertable, type Transaction } from 'kysely';
 import { isPostgres, precompiled, type Db } from '../db/database.ts';
 import type { Appointment, Database, NewAppointment } from '../db/schema.ts';
 import { OPEN_STATUSES } from '../../shared/limits.ts';
@@ -27,11 +27,14 @@ const openFor = precompiled((db, v: { organisationId: string; email: string; idN
   return open('citizen_email', v.email).union(open('citizen_id_number', v.idNumber));
 });
 const insertChallenge = precompiled((db, v: { signature: string; expires_at: string }) => db.insertInto('used_challenges').values(v));
+const insertMail = precompiled((db, v: { row: MailRow }) => db.insertInto('mail_queue').values(v.row));
 
 /** An occupancy row: one 5-minute unit of an agent held by an appointment. */
 type UnitRow = { agent_id: string; unit: number; organisation_id: string; appointment_id: string };
 /** An appointment history row, its data already JSON. */
 type EventRow = { organisation_id: string; appointment_id: string; type: string; actor: string; at: string; data: string };
+/** A queued email (see `enqueueMail`; a booking's confirmation has no de-duplication key). */
+type MailRow = Insertable<Database['mail_queue']>;
 
 /** What a new booking writes itself (its listeners write the rest). */
 export interface BookingRows {
@@ -40,6 +43,8 @@ export interface BookingRows {
   event: EventRow;
   /** The proof of work, spent with the booking (public web only). */
   challenge?: { signature: string; expires_at: string };
+  /** The confirmation email, queued with the booking (video appointments). */
+  mail?: MailRow;
 }
 
 /**
@@ -49,14 +54,15 @@ export interface BookingRows {
  * appointment exists), and a violation still names its constraint.
  */
 const insertBookingRows = precompiled((db, v: BookingRows) => {
+  const { challenge, mail } = v;
   const rows = db
     .with('appointment', (qc) => qc.insertInto('appointments').values(v.appointment))
     .with('units', (qc) => qc.insertInto('agent_busy').values(v.units))
     .with('event', (qc) => qc.insertInto('appointment_events').values(v.event));
-  const challenge = v.challenge;
-  return challenge
-    ? rows.with('challenge', (qc) => qc.insertInto('used_challenges').values(challenge)).selectNoFrom(sql.lit(1).as('done'))
-    : rows.selectNoFrom(sql.lit(1).as('done'));
+  // Optional parts: each combination is its own compiled shape.
+  const withChallenge = challenge ? rows.with('challenge', (qc) => qc.insertInto('used_challenges').values(challenge)) : rows;
+  const withMail = mail ? withChallenge.with('mail', (qc) => qc.insertInto('mail_queue').values(mail)) : withChallenge;
+  return withMail.selectNoFrom(sql.lit(1).as('done'));
 });
 
 /** SQL for appointments and the agent occupancy that guards them. */
@@ -84,11 +90,12 @@ export const bookingRepo = {
   },
 
   /**
-   * Writes a new booking's own rows. On PostgreSQL in one statement: three
-   * round trips fewer in every booking's transaction. SQLite has no
-   * data-modifying WITH, and no round trips to save: one by one. Either
-   * way a unique violation names what refused it: the agent's units
-   * (agent_busy), the reference, or the proof of work (used_challenges).
+   * Writes a new booking's own rows, and its confirmation email. On
+   * PostgreSQL in one statement: four round trips fewer in every booking's
+   * transaction. SQLite has no data-modifying WITH, and no round trips to
+   * save: one by one. Either way a unique violation names what refused
+   * it: the agent's units (agent_busy), the reference, or the proof of
+   * work (used_challenges).
    */
   async insertBooking(trx: Trx, rows: BookingRows): Promise<void> {
     if (isPostgres(trx)) {
@@ -99,6 +106,7 @@ export const bookingRepo = {
     await insertUnits(trx, { rows: rows.units });
     await insertEvent(trx, rows.event);
     if (rows.challenge) await insertChallenge(trx, rows.challenge);
+    if (rows.mail) await insertMail(trx, { row: rows.mail });
   },
 
   releaseUnits(trx: Trx, appointmentId: string) {

@@ -8,7 +8,6 @@ import { availabilityFor, localDateOf } from '../availability/availability.servi
 import { busyUnits, type Slot } from '../availability/availability.engine.ts';
 import { catalogueRepo } from '../catalogue/catalogue.repo.ts';
 import { procedureChannels } from '../catalogue/catalogue.present.ts';
-import { enqueueMail } from '../mail/mail.queue.ts';
 import { bookingRepo } from './booking.repo.ts';
 import { uploadDeadline } from './deadlines.ts';
 import { appointmentChanged, appointmentCommitted, type Actor, type AppointmentChange } from './appointment-hooks.ts';
@@ -253,7 +252,12 @@ async function insertBooking(
     updated_at: nowIso,
   };
   const change: AppointmentChange = { type: 'booked', appointment, organisation: org, actor, at: nowIso };
-  const mailId = await ctx.db.transaction().execute(async (trx) => {
+  // The video confirmation carries the personal link and password; an
+  // in-person appointment gets it only if video is offered later. Queued
+  // with the booking's own rows (as `enqueueMail` would, without a
+  // de-duplication key): on PostgreSQL in the same statement.
+  const mailId = channel === 'video' ? randomUUID() : null;
+  await ctx.db.transaction().execute(async (trx) => {
     try {
       await bookingRepo.insertBooking(trx, {
         appointment,
@@ -267,20 +271,30 @@ async function insertBooking(
           data: JSON.stringify({ channel, startsAt: appointment.starts_at }),
         },
         ...(captcha ? { challenge: { signature: captcha.signature, expires_at: captcha.expiresAt } } : {}),
+        ...(mailId
+          ? {
+              mail: {
+                id: mailId,
+                organisation_id: org.id,
+                appointment_id: appointment.id,
+                kind: 'booking_confirmation' as const,
+                status: 'pending' as const,
+                attempts: 0,
+                next_attempt_at: nowIso,
+                last_error: null,
+                created_at: nowIso,
+                sent_at: null,
+                dedupe_key: null,
+              },
+            }
+          : {}),
       });
     } catch (error) {
       // Spent by a concurrent request: its primary key refused the second spend.
       if (captcha && isUniqueViolationOf(error, 'used_challenges_pkey', 'used_challenges.signature')) throw new ChallengeReplayed();
       throw error;
     }
-    // The video confirmation carries the personal link and password; an
-    // in-person appointment gets it only if video is offered later.
-    const id =
-      channel === 'video'
-        ? await enqueueMail(trx, { organisationId: org.id, appointmentId: appointment.id, kind: 'booking_confirmation', now })
-        : null;
     await appointmentChanged(trx, change);
-    return id;
   });
   await appointmentCommitted(ctx, change);
   return { appointment, procedure, mailId };
