@@ -15,6 +15,7 @@ import { confirmProtocol, fetchCitizenProtocol, signProtocolWithCode } from '../
 import { TextField } from '../../../components/text-field.tsx';
 import { useLanguage } from '../../../hooks/use-language.ts';
 import type { SignallingPort } from '../../../realtime/call-types.ts';
+import { whenIdle } from '../../../hooks/when-idle.ts';
 
 /** Props of {@link CallProtocol}. */
 export interface CallProtocolProps {
@@ -76,12 +77,18 @@ export function CallProtocol({ client, csrfToken, onSessionExpired }: CallProtoc
     [onSessionExpired, t],
   );
 
+  // Read once the page is idle, not while the call is starting; changes also arrive as `protocol` messages.
   useEffect(() => {
     const controller = new AbortController();
-    fetchCitizenProtocol(controller.signal).then(show, (e: unknown) => {
-      if (!isAbort(e)) failed(e);
+    const idle = whenIdle(() => {
+      fetchCitizenProtocol(controller.signal).then(show, (e: unknown) => {
+        if (!isAbort(e)) failed(e);
+      });
     });
-    return () => controller.abort();
+    return () => {
+      idle();
+      controller.abort();
+    };
   }, [show, failed, language]);
 
   useEffect(() => client.on('protocol', (m) => show(m.protocol)), [client, show]);

@@ -16,6 +16,7 @@ import { fetchSnapshots } from '../../../api/snapshots-api.ts';
 import { Tag } from '../../../components/content.tsx';
 import { TextArea, TextField } from '../../../components/text-field.tsx';
 import { useLanguage } from '../../../hooks/use-language.ts';
+import { whenIdle } from '../../../hooks/when-idle.ts';
 import { formatInstantTime } from '../../../i18n/format.ts';
 import type { SignallingClient } from '../../../realtime/signalling-client.ts';
 import { ProtocolForm } from './protocol-form.tsx';
@@ -118,15 +119,23 @@ export function ProtocolPanel({ appointmentId, csrfToken, timeZone, client, inCa
     [appointmentId, t],
   );
 
+  // Read once the page is idle: the panel must not compete with the call's own start (bench/connect).
   useEffect(() => {
     const controller = new AbortController();
-    void load(controller.signal);
-    return () => controller.abort();
+    const idle = whenIdle(() => void load(controller.signal));
+    return () => {
+      idle();
+      controller.abort();
+    };
   }, [load, language]);
 
-  // The citizen confirmed, signed, or another tab took a step: read it again. After a reconnection too.
+  // The citizen confirmed, signed, or another tab took a step: read it again. After a reconnection too (not the first welcome).
   useEffect(() => client?.on('protocol_changed', (m) => m.appointmentId === appointmentId && void load()), [client, appointmentId, load]);
-  useOnWelcome(client, () => void load());
+  const welcomed = useRef(false);
+  useOnWelcome(client, () => {
+    if (welcomed.current) void load();
+    welcomed.current = true;
+  });
 
   const previousCurrent = useRef<ProtocolStep | null | undefined>(undefined);
   useEffect(() => {
