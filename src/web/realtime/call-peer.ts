@@ -264,9 +264,14 @@ export class PeerLink {
     }
   }
 
-  /** On the answering side: send our tracks on the transceivers the offer created. */
+  /**
+   * On the answering side: send our tracks on the transceivers the offer
+   * created. The tracks are read again after every await: the camera may
+   * open meanwhile, and its `setTrack` finds no video transceiver yet while
+   * the audio one is being adopted (bench/connect: about 1 call in 40, when
+   * the citizen made the offer, the citizen never saw the agent).
+   */
   private async adoptTransceivers(): Promise<void> {
-    const { audio, video, stream } = this.options.localTracks();
     for (const transceiver of this.pc.getTransceivers()) {
       if (transceiver.currentDirection === 'stopped' || transceiver.mid === null) continue;
       const kind = transceiver.receiver.track.kind;
@@ -274,8 +279,14 @@ export class PeerLink {
       else if (kind === 'video' && !this.video) this.video = transceiver;
       else continue;
       transceiver.direction = 'sendrecv';
-      transceiver.sender.setStreams(stream);
-      await transceiver.sender.replaceTrack(kind === 'audio' ? audio : video);
+      transceiver.sender.setStreams(this.options.localTracks().stream);
+    }
+    for (const [transceiver, kind] of [
+      [this.audio, 'audio'],
+      [this.video, 'video'],
+    ] as const) {
+      const track = this.options.localTracks()[kind];
+      if (transceiver && !this.closed && transceiver.sender.track !== track) await transceiver.sender.replaceTrack(track);
     }
   }
 
