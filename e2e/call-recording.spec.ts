@@ -17,6 +17,7 @@ import { validNif } from './support/api.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { AGENT_BROWSER, heading, instrument, startCall } from './support/call.ts';
 import { createStaff } from './support/cli.ts';
+import { appointmentIdOf, recordedSeconds, timeRecorder } from './support/recording.ts';
 
 const run = promisify(execFile);
 const SUPERVISOR = { email: 'e2e-recording-supervisor@demo.finestreta.test', password: 'e2e-recording-supervisor-2026', name: 'Supervisor Gravació' };
@@ -55,35 +56,6 @@ async function probeRecording(page: Page, baseURL: string, appointmentId: string
   return { duration: Number(json.format.duration), codecs: json.streams.map((s) => s.codec_name), frameAt: Number(frame.stdout.trim().split('\n')[0]) };
 }
 
-/** Keeps when the page's MediaRecorder was started and stopped (performance.now(), ms): the length of what was recorded. */
-async function timeRecorder(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const times: { start?: number; stop?: number } = {};
-    const NativeRecorder = window.MediaRecorder;
-    window.MediaRecorder = class extends NativeRecorder {
-      override start(timeslice?: number): void {
-        times.start = performance.now();
-        super.start(timeslice);
-      }
-
-      override stop(): void {
-        if (this.state !== 'inactive') times.stop = performance.now();
-        super.stop();
-      }
-    };
-    Object.assign(window, { e2eRecorderTimes: times });
-  });
-}
-
-/** Seconds between the recorder's start and stop on `page`. */
-function recordedSeconds(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const times = (window as unknown as { e2eRecorderTimes?: { start?: number; stop?: number } }).e2eRecorderTimes;
-    return ((times?.stop ?? 0) - (times?.start ?? 0)) / 1000;
-  });
-}
-
-const appointmentIdOf = (page: Page) => decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
 
 test('the agent records the call: the citizen sees it, and the saved WebM lasts what was recorded and can be sought', async ({ page, request, baseURL }) => {
   test.setTimeout(240_000);

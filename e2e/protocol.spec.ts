@@ -20,13 +20,14 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { OID, parseSignedData, verifySigner } from '../src/server/evidence/cms.ts';
 import { STANDARDS_DIR, xmllintSchema } from '../test/evidence-tools.ts';
 import { validNif } from './support/api.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { AGENT_BROWSER, heading, instrument, startCall } from './support/call.ts';
 import { createStaff } from './support/cli.ts';
+import { appointmentIdOf, recordedSeconds, timeRecorder } from './support/recording.ts';
 import { newestMailAfter, outboxCount } from './support/outbox.ts';
 
 const run = promisify(execFile);
@@ -41,34 +42,6 @@ test.beforeAll(() => {
   createStaff(SUPERVISOR, 'supervisor');
 });
 
-/** Keeps when the page's MediaRecorder was started and stopped (performance.now(), ms). */
-async function timeRecorder(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const times: { start?: number; stop?: number } = {};
-    const NativeRecorder = window.MediaRecorder;
-    window.MediaRecorder = class extends NativeRecorder {
-      override start(timeslice?: number): void {
-        times.start ??= performance.now();
-        super.start(timeslice);
-      }
-
-      override stop(): void {
-        if (this.state !== 'inactive') times.stop = performance.now();
-        super.stop();
-      }
-    };
-    Object.assign(window, { e2eRecorderTimes: times });
-  });
-}
-
-function recordedSeconds(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const times = (window as unknown as { e2eRecorderTimes?: { start?: number; stop?: number } }).e2eRecorderTimes;
-    return ((times?.stop ?? 0) - (times?.start ?? 0)) / 1000;
-  });
-}
-
-const appointmentIdOf = (page: Page) => decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
 
 test('the agent takes the whole protocol with the citizen, who confirms on their screen; receipt and evidence package pass the standard tools', async ({ page, request, baseURL }, testInfo) => {
   test.setTimeout(300_000);
