@@ -92,7 +92,12 @@ test('the agent takes the whole protocol with the citizen, who confirms on their
     await copies.blur();
     await expect(protocol.locator('#pf-copies-error')).toContainText('com a màxim 5');
     await copies.fill('2');
-    await protocol.getByRole('group', { name: 'Enviar-lo per correu electrònic' }).getByLabel('Sí').check();
+    const byEmail = protocol.getByRole('group', { name: 'Enviar-lo per correu electrònic' }).getByLabel('Sí');
+    // One fresh-clone CI run lost this click (the radio took the focus, not the choice) while the previous field's
+    // save was under way; a person would click again, and so does the test — the data must then reach the citizen.
+    await expect(async () => {
+      await byEmail.check();
+    }).toPass({ timeout: 10_000 });
     await protocol.getByLabel('Organisme o tràmit on es presentarà (opcional)').fill('Ajut de lloguer');
     await protocol.getByLabel('Organisme o tràmit on es presentarà (opcional)').blur();
     await expect(page.getByTestId('protocol-save-state')).toContainText('la persona veu aquestes dades');
@@ -239,7 +244,10 @@ test('the recording notice is skipped with a written reason, and the citizen sig
     await protocol.getByRole('button', { name: 'Els documents estan revisats' }).click();
     await protocol.getByLabel('Finalitat del certificat').selectOption('household');
     await protocol.getByLabel('Nombre de còpies').fill('1');
-    await protocol.getByRole('group', { name: 'Enviar-lo per correu electrònic' }).getByLabel('No').check();
+    const notByEmail = protocol.getByRole('group', { name: 'Enviar-lo per correu electrònic' }).getByLabel('No');
+    await expect(async () => {
+      await notByEmail.check();
+    }).toPass({ timeout: 10_000 });
     await protocol.getByRole('button', { name: 'Registra aquestes dades' }).click();
     await expect(stepStatus('registry_data')).toHaveAttribute('data-status', 'done');
     await expect(citizen.getByTestId('citizen-protocol-data').locator('[data-field="purpose"]')).toContainText('Convivència');

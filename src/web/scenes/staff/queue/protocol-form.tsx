@@ -192,8 +192,11 @@ export function ProtocolForm({ appointmentId, csrfToken, form, onSaved, bind, er
     <div
       className="protocol-form"
       onBlur={() => {
-        // Leaving a field saves at once (the citizen sees it while the agent reads it out).
-        if (dirty.current) void save();
+        // Leaving a field saves at once (the citizen sees it while the agent reads it out) — after the event that
+        // moved the focus, so that the click on the next field (a radio) is handled before this page re-renders.
+        if (!dirty.current) return;
+        if (timer.current !== null) window.clearTimeout(timer.current);
+        timer.current = window.setTimeout(() => void save(), 0);
       }}
     >
       {fields.map((field) => (
