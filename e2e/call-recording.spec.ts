@@ -17,6 +17,7 @@ import { validNif } from './support/api.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { AGENT_BROWSER, heading, instrument, startCall } from './support/call.ts';
 import { createStaff } from './support/cli.ts';
+import { sealAndDownloadPackage } from './support/evidence.ts';
 import { appointmentIdOf, recordedSeconds, timeRecorder } from './support/recording.ts';
 
 const run = promisify(execFile);
@@ -184,12 +185,7 @@ test('the agent’s page is closed mid-recording and never comes back: the seale
 
     // Sealing the package settles the recording first: stopped by the system, finalised, packaged.
     await other.goto(`/staff/appointments/${id}`);
-    const evidence = other.getByRole('region', { name: 'Paquet d’evidències' });
-    await evidence.getByRole('button', { name: 'Segella el paquet d’evidències' }).click();
-    await expect(evidence.getByRole('status')).toContainText(/Paquet segellat/, { timeout: 60_000 });
-    const [download] = await Promise.all([other.waitForEvent('download'), evidence.getByRole('link', { name: /^Paquet del / }).click()]);
-    const pkg = testInfo.outputPath('evidence.asice');
-    await download.saveAs(pkg);
+    const pkg = await sealAndDownloadPackage(other, testInfo, 'evidence.asice');
     const dir = testInfo.outputPath('x');
     await run('unzip', ['-q', '-o', pkg, 'recording.webm', 'events.json', '-d', dir]);
     const probe = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', `${dir}/recording.webm`]);

@@ -27,6 +27,7 @@ import { validNif } from './support/api.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { AGENT_BROWSER, heading, instrument, startCall } from './support/call.ts';
 import { createStaff } from './support/cli.ts';
+import { sealAndDownloadPackage } from './support/evidence.ts';
 import { appointmentIdOf, recordedSeconds, timeRecorder } from './support/recording.ts';
 import { newestMailAfter, outboxCount } from './support/outbox.ts';
 
@@ -146,12 +147,7 @@ test('the agent takes the whole protocol with the citizen, who confirms on their
     // The evidence package, from the appointment page.
     await page.goto(`/staff/appointments/${id}`);
     await expect(heading(page)).toContainText('Jordi Vila');
-    const evidence = page.getByRole('region', { name: 'Paquet d’evidències' });
-    await evidence.getByRole('button', { name: 'Segella el paquet d’evidències' }).click();
-    await expect(evidence.getByRole('status')).toContainText(/Paquet segellat/, { timeout: 60_000 });
-    const [packageDownload] = await Promise.all([page.waitForEvent('download'), evidence.getByRole('link', { name: /^Paquet del / }).click()]);
-    const pkg = testInfo.outputPath('evidence.asice');
-    await packageDownload.saveAs(pkg);
+    const pkg = await sealAndDownloadPackage(page, testInfo, 'evidence.asice');
 
     // Standard tools on the package.
     const dir = testInfo.outputPath('x');
@@ -280,12 +276,7 @@ test('the recording notice is skipped with a written reason, and the citizen sig
 
     // In the package: the signed record and the organ's CAdES seal over it (openssl cms), and the skip with its reason.
     await page.goto(`/staff/appointments/${id}`);
-    const evidence = page.getByRole('region', { name: 'Paquet d’evidències' });
-    await evidence.getByRole('button', { name: 'Segella el paquet d’evidències' }).click();
-    await expect(evidence.getByRole('status')).toContainText(/Paquet segellat/, { timeout: 60_000 });
-    const [download] = await Promise.all([page.waitForEvent('download'), evidence.getByRole('link', { name: /^Paquet del / }).click()]);
-    const pkg = testInfo.outputPath('evidence-otp.asice');
-    await download.saveAs(pkg);
+    const pkg = await sealAndDownloadPackage(page, testInfo, 'evidence-otp.asice');
     const dir = testInfo.outputPath('otp');
     mkdirSync(dir, { recursive: true });
     await run('unzip', ['-q', '-o', pkg, '-d', dir]);
