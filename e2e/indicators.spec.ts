@@ -8,6 +8,7 @@
  * holds the same numbers as the table, the anonymous comment is listed,
  * and axe finds nothing on the page.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect, test, type APIRequestContext, type Locator } from '@playwright/test';
 import type { IndicatorsView } from '../src/shared/indicators.ts';
@@ -100,6 +101,13 @@ test('a supervisor sees a call and its survey on the dashboard, and the CSV matc
   for (const name of ['Cites demanades, ateses, no presentades i anul·lades', 'Taxa de no presentació', 'Temps d’atenció (mediana)', 'Valoració mitjana (0–10)', 'Ho tornarien a fer servir']) {
     await expect(page.getByRole('img', { name })).toBeVisible();
   }
+  // By procedure: a bar chart, and a table whose held appointments add up to the month table's total.
+  await expect(page.getByRole('img', { name: 'Cites demanades i ateses per tràmit' })).toBeVisible();
+  const byProcedure = page.getByRole('table', { name: 'Xifres de tot el període per tràmit' });
+  await expect(byProcedure.getByRole('row').nth(1)).toBeVisible();
+  const heldColumn = await byProcedure.locator('tbody tr td:nth-of-type(2)').allTextContents();
+  expect(ca(heldColumn.reduce((sum, cell) => sum + Number(cell.replace(/\D/g, '')), 0))).toBe(await totalCell(appointments, 'held').textContent());
+
   // Without an in-person baseline, the in-person rate is unknown, never 0.
   await expect(totalCell(appointments, 'noShowRateInPerson')).toHaveText('—desconegut');
 
@@ -161,6 +169,29 @@ test('an administrator sets and removes an in-person baseline', async ({ page })
   await form.getByLabel('Valor (%)').fill('');
   await form.getByRole('button', { name: 'Desa la xifra' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'S’ha esborrat la xifra presencial' })).toBeVisible();
+  await expect(totalCell(appointments, 'noShowRateInPerson')).toHaveText('—desconegut');
+
+  // From a spreadsheet (semicolons, a decimal comma): a bad line refuses the whole file, naming it.
+  const file = form.getByLabel('Fitxer CSV');
+  await file.setInputFiles({ name: 'presencial.csv', mimeType: 'text/csv', buffer: Buffer.from('metric;month;value\nno_show_rate;;8,5\nno_show_rate;2026-13;3\n') });
+  await expect(page.getByRole('alert').filter({ hasText: 'Línia 3: el mes ha de ser AAAA-MM, * o buit.' })).toBeVisible();
+  await file.setInputFiles({ name: 'presencial.csv', mimeType: 'text/csv', buffer: Buffer.from('metric;month;value\nno_show_rate;;8,5\nhandling_avg_seconds;*;14\n') });
+  await expect(form.getByRole('status')).toHaveText('El fitxer presencial.csv té 2 referències a punt per importar.');
+  await form.getByRole('button', { name: 'Importa 2 referències' }).click();
+  await expect(page.getByText('S’han importat 2 referències de presencial.csv.')).toBeVisible();
+  await expect(totalCell(appointments, 'noShowRateInPerson')).toHaveText(percent(0.085));
+  await expectNoAxeViolations(page, 'baselines imported');
+
+  // The monthly report of the last month shown, as a PDF with the baseline beside the month's figure.
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('link', { name: /^Informe mensual de .* \(PDF\)$/ }).click();
+  const report = await downloading;
+  expect(report.suggestedFilename()).toBe(`indicators-report-${currentMonth()}.pdf`);
+  const text = execFileSync('pdftotext', ['-layout', await report.path(), '-'], { encoding: 'utf8' });
+  expect(text).toContain('Informe mensual de la cita per videotrucada');
+  expect(text).toMatch(/Taxa de no presentació\s+\S+.*8,5\s?%/);
+  await form.getByLabel('Fitxer CSV').setInputFiles({ name: 'buida.csv', mimeType: 'text/csv', buffer: Buffer.from('metric,month,value\nno_show_rate,*,\nhandling_avg_seconds,*,\n') });
+  await form.getByRole('button', { name: 'Importa 2 referències' }).click();
   await expect(totalCell(appointments, 'noShowRateInPerson')).toHaveText('—desconegut');
 });
 

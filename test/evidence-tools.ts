@@ -18,7 +18,7 @@ export const STANDARDS_DIR = path.resolve(import.meta.dirname, '../standards');
  * interoperability with standard tools, so a silent skip would hide exactly
  * what they exist to show. Debian: openssl, libxml2-utils (xmllint).
  */
-export function requireTool(tool: 'openssl' | 'xmllint' | 'unzip'): void {
+export function requireTool(tool: 'openssl' | 'xmllint' | 'unzip' | 'pdftotext'): void {
   try {
     execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'pipe' });
   } catch {

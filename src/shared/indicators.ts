@@ -42,6 +42,17 @@ export const indicatorsQuery = z
   .refine((q) => q.from <= q.to, { message: 'from_after_to', path: ['to'] });
 export type IndicatorsQuery = z.infer<typeof indicatorsQuery>;
 
+/** `GET /api/staff/indicators/report.pdf`: the monthly report of `month` (with the twelve months up to it). */
+export const reportQuery = z.object({ month, procedureId: id.optional(), officeId: id.optional(), agentId: id.optional() }).strict();
+export type ReportQuery = z.infer<typeof reportQuery>;
+
+/** The month `n` months after `month` (YYYY-MM; `n` may be negative). */
+export function shiftMonth(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const index = y * 12 + (m - 1) + n;
+  return `${String(Math.floor(index / 12))}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
 /** The figures of one month (or of the whole range). */
 export const monthIndicators = z.object({
   month: z.string(),
@@ -68,6 +79,10 @@ export const monthIndicators = z.object({
   survey: z.object({ count: z.number(), likedAvg: z.number().nullable(), easyAvg: z.number().nullable(), useAgainShare: z.number().nullable() }),
 });
 export type MonthIndicators = z.infer<typeof monthIndicators>;
+
+/** One procedure's figures over the whole range (`GET /api/staff/indicators/by-procedure`). */
+export const procedureIndicators = z.object({ id: z.string(), name: z.string(), figures: monthIndicators });
+export type ProcedureIndicators = z.infer<typeof procedureIndicators>;
 
 /** The answer: each month in order, the whole range, the baselines and the targets. */
 export const indicatorsView = z.object({

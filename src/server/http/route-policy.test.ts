@@ -96,6 +96,8 @@ const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'ops' | 'dev' | 'w
   'GET /api/staff/indicators': 'staff',
   'GET /api/staff/indicators.csv': 'staff',
   'GET /api/staff/indicators/comments': 'staff',
+  'GET /api/staff/indicators/report.pdf': 'staff',
+  'GET /api/staff/indicators/by-procedure': 'staff',
   'GET /api/staff/indicators/baselines': 'staff',
   'PUT /api/staff/indicators/baselines': 'staff',
   'GET /api/staff/appointments/:id/wrapup': 'staff',

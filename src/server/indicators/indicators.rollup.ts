@@ -21,6 +21,9 @@ interface StoredRollup {
   sv: [string, string, number, number, number, number][];
 }
 
+/** Where a decoder adds the handling-time counts of a procedure ('' when not by procedure): seconds → calls. */
+export type HandlingSink = (procedureId: string) => Map<number, number>;
+
 /** Encodes one month's rows (sliced by procedure and agent). */
 export function encodeRollup(rows: IndicatorRows): string {
   const hd: Record<string, string[]> = {};
@@ -35,8 +38,19 @@ export function encodeRollup(rows: IndicatorRows): string {
   return JSON.stringify(stored);
 }
 
-/** Decodes the rows of `month` that are in the scope (a procedure, some agents); null for another format. */
-export function decodeRollup(text: string, month: string, scope: Pick<IndicatorScope, 'procedureId' | 'agentIds'>): IndicatorRows | null {
+/**
+ * Decodes the rows of `month` that are in the scope (a procedure, some
+ * agents); null for another format. `byProcedure` keeps each procedure's
+ * rows apart (the breakdown by procedure); otherwise they are merged.
+ */
+export function decodeRollup(
+  text: string,
+  month: string,
+  scope: Pick<IndicatorScope, 'procedureId' | 'agentIds'>,
+  byProcedure = false,
+  /** Takes the handling-time counts instead of rows (a range's total by procedure needs no month apart). */
+  handlingSink?: HandlingSink,
+): IndicatorRows | null {
   const stored = JSON.parse(text) as StoredRollup | { v?: undefined };
   if (stored.v !== 2) return null;
   const agents = scope.agentIds ? new Set(scope.agentIds) : null;
@@ -44,30 +58,35 @@ export function decodeRollup(text: string, month: string, scope: Pick<IndicatorS
   const rows: IndicatorRows = { statuses: [], handling: [], wrapups: [], surveys: [] };
   // The scope's rows are merged as they are read (the figures need no slice once it is chosen): a year of a
   // large city decodes into a few thousand rows, not hundreds of thousands.
-  const statuses = new Map<string, { status: string; held: boolean; past: boolean; n: number }>();
+  const statuses = new Map<string, { procedureId: string; status: string; held: boolean; past: boolean; n: number }>();
   for (const [procedureId, agentId, status, held, past, n] of stored.st) {
     if (!keep(procedureId, agentId)) continue;
-    const key = `${status} ${String(held)} ${String(past)}`;
+    const p = byProcedure ? procedureId : '';
+    const key = `${p} ${status} ${String(held)} ${String(past)}`;
     const found = statuses.get(key);
     if (found) found.n += n;
-    else statuses.set(key, { status, held: held === 1, past: past === 1, n });
+    else statuses.set(key, { procedureId: p, status, held: held === 1, past: past === 1, n });
   }
-  for (const s of statuses.values()) rows.statuses.push({ month, procedureId: '', agentId: '', ...s });
-  const handling = new Map<number, number>();
+  for (const s of statuses.values()) rows.statuses.push({ month, agentId: '', ...s });
+  const handling = new Map<string, Map<number, number>>();
   for (const [slice, list] of Object.entries(stored.hd)) {
     const space = slice.indexOf(' ');
-    if (!keep(slice.slice(0, space), slice.slice(space + 1))) continue;
+    const procedureId = slice.slice(0, space);
+    if (!keep(procedureId, slice.slice(space + 1))) continue;
+    const p = byProcedure ? procedureId : '';
+    let counts = handlingSink ? handlingSink(p) : handling.get(p);
+    if (!counts) handling.set(p, (counts = new Map<number, number>()));
     let from = 0;
     while (from < list.length) {
       const comma = list.indexOf(',', from);
       const end = comma < 0 ? list.length : comma;
       const star = list.indexOf('*', from);
       const seconds = Number(list.slice(from, star));
-      handling.set(seconds, (handling.get(seconds) ?? 0) + Number(list.slice(star + 1, end)));
+      counts.set(seconds, (counts.get(seconds) ?? 0) + Number(list.slice(star + 1, end)));
       from = end + 1;
     }
   }
-  for (const [seconds, n] of handling) rows.handling.push({ month, procedureId: '', agentId: '', seconds, n });
+  for (const [procedureId, counts] of handling) for (const [seconds, n] of counts) rows.handling.push({ month, procedureId, agentId: '', seconds, n });
   for (const [procedureId, agentId, outcome, n, ratingSum] of stored.wr) {
     if (keep(procedureId, agentId)) rows.wrapups.push({ month, procedureId, agentId, outcome, n, ratingSum });
   }

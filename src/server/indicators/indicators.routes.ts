@@ -4,9 +4,11 @@ import type { AppContext } from '../context.ts';
 import { envelope } from '../http/envelope.ts';
 import { orgOf } from '../http/tenant.ts';
 import { STAFF_ROLES_ANY, staffGuard } from '../staff/staff.policy.ts';
-import { baselinesRequest, baselineView, indicatorsQuery, indicatorsView, surveyCommentView } from '../../shared/indicators.ts';
+import { baselinesRequest, baselineView, indicatorsQuery, indicatorsView, procedureIndicators, reportQuery, shiftMonth, surveyCommentView } from '../../shared/indicators.ts';
+import { isLanguage, DEFAULT_LANGUAGE } from '../../shared/limits.ts';
+import { renderIndicatorsReport } from './indicators-report.ts';
 import { indicatorsCsv } from './indicators.csv.ts';
-import { indicators, listBaselines, putBaselines, surveyComments } from './indicators.service.ts';
+import { indicators, indicatorsByProcedure, listBaselines, putBaselines, surveyComments } from './indicators.service.ts';
 
 /**
  * The service indicators (issue 8): every member of staff reads them —
@@ -32,6 +34,33 @@ export const indicatorsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
     reply.header('content-disposition', `attachment; filename="indicators-${view.from}-${view.to}.csv"`);
     reply.type('text/csv; charset=utf-8');
     return indicatorsCsv(view);
+  });
+
+  app.get(
+    '/api/staff/indicators/by-procedure',
+    { onRequest: read, schema: { querystring: indicatorsQuery, response: { 200: envelope(z.object({ procedures: z.array(procedureIndicators) })) } } },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return { data: { procedures: await indicatorsByProcedure(ctx, orgOf(request), guard.principalOf(request).staff, request.query, request.lang) } };
+    },
+  );
+
+  app.get('/api/staff/indicators/report.pdf', { onRequest: read, config: { audit: 'indicators.report_exported' }, schema: { querystring: reportQuery } }, async (request, reply) => {
+    const { month, ...filters } = request.query;
+    const org = orgOf(request);
+    const view = await indicators(ctx, org, guard.principalOf(request).staff, { from: shiftMonth(month, -11), to: month, ...filters }, request.lang);
+    const named = (list: { id: string; name: string }[], id: string | undefined) => (id ? [list.find((x) => x.id === id)?.name ?? '—'] : []);
+    const pdf = await renderIndicatorsReport(view, {
+      language: isLanguage(request.lang) ? request.lang : DEFAULT_LANGUAGE,
+      organisation: org.name,
+      scope: [...named(view.filters.procedures, filters.procedureId), ...named(view.filters.offices, filters.officeId), ...named(view.filters.agents, filters.agentId)],
+      generatedAt: ctx.clock.now().toISOString(),
+      timeZone: org.time_zone,
+    });
+    reply.header('cache-control', 'no-store');
+    reply.header('content-disposition', `attachment; filename="indicators-report-${month}.pdf"`);
+    reply.type('application/pdf');
+    return reply.send(Buffer.from(pdf));
   });
 
   app.get(

@@ -14,10 +14,11 @@ import {
   type IndicatorsQuery,
   type IndicatorsView,
   type MonthIndicators,
+  type ProcedureIndicators,
   type SurveyCommentView,
 } from '../../shared/indicators.ts';
 import { indicatorsRepo, type IndicatorRows, type IndicatorScope, type MonthBound } from './indicators.repo.ts';
-import { decodeRollup, encodeRollup } from './indicators.rollup.ts';
+import { decodeRollup, encodeRollup, type HandlingSink } from './indicators.rollup.ts';
 
 /** The months from `from` to `to` (YYYY-MM), in order. */
 export function monthsBetween(from: string, to: string): string[] {
@@ -111,14 +112,16 @@ async function agentScope(ctx: AppContext, org: Organisation, viewer: Staff, q: 
 }
 
 /**
- * How long a closed month's rollup is used before it is counted again (in
- * the background, after answering): what changes a closed month — a late
+ * How long a closed period's rollup is used before it is counted again (in
+ * the background, after answering): what changes a closed period — a late
  * wrap-up, a survey answered from the emailed link, a corrected status —
- * shows within this time. Tests shorten it.
+ * shows within this time. A month closed is rarely changed (an hour); a
+ * day of the current month often is, by the next day's wrap-ups and
+ * surveys (five minutes). Tests shorten them.
  */
-export const rollupTimings = { ttlMs: 60 * 60_000 };
+export const rollupTimings = { ttlMs: 60 * 60_000, dayTtlMs: 5 * 60_000 };
 
-/** Rollups being counted again on this node, so one refresh at a time per month. */
+/** Rollups being counted again on this node, so one refresh at a time per period. */
 const refreshing = new Set<string>();
 
 /** Counts the rows of some months, sliced by procedure and agent or not. */
@@ -132,80 +135,128 @@ async function countRows(ctx: AppContext, scope: IndicatorScope, nowIso: string,
   return { statuses, handling, wrapups, surveys };
 }
 
-/** Counts a closed month of the whole organisation by procedure and agent, and stores it. */
-async function computeRollup(ctx: AppContext, organisationId: string, bound: MonthBound): Promise<string> {
+/**
+ * A closed stretch of time whose rows are kept as a rollup: a whole month
+ * (key `YYYY-MM`) or, in the current month, a day (key `YYYY-MM-DD`); its
+ * rows count in month `bound.month`.
+ */
+interface Period {
+  key: string;
+  bound: MonthBound;
+  ttlMs: number;
+}
+
+/** Counts a closed period of the whole organisation by procedure and agent, and stores it. */
+async function computeRollup(ctx: AppContext, organisationId: string, period: Period): Promise<string> {
   const now = ctx.clock.now().toISOString();
-  const text = encodeRollup(await countRows(ctx, { organisationId, months: [bound] }, now, true));
-  await indicatorsRepo.putRollup(ctx.db, { organisation_id: organisationId, month: bound.month, rows: text, computed_at: now });
+  const text = encodeRollup(await countRows(ctx, { organisationId, months: [period.bound] }, now, true));
+  await indicatorsRepo.putRollup(ctx.db, { organisation_id: organisationId, month: period.key, rows: text, computed_at: now });
   return text;
 }
 
+const EMPTY_ROWS = (): IndicatorRows => ({ statuses: [], handling: [], wrapups: [], surveys: [] });
+
 /**
- * The rows of closed months from their rollups: counted now when missing,
- * refreshed in the background when older than `rollupTimings.ttlMs`.
+ * The rows of closed periods from their rollups: counted now when missing,
+ * refreshed in the background when older than their lifetime.
  */
-async function closedMonthRows(ctx: AppContext, organisationId: string, bounds: readonly MonthBound[], scope: Pick<IndicatorScope, 'procedureId' | 'agentIds'>): Promise<IndicatorRows> {
-  const stored = new Map((await indicatorsRepo.rollups(ctx.db, organisationId, bounds.map((b) => b.month))).map((r) => [r.month, r]));
+async function closedRows(ctx: AppContext, organisationId: string, periods: readonly Period[], scope: Pick<IndicatorScope, 'procedureId' | 'agentIds'>, byProcedure: boolean, handlingSink?: HandlingSink): Promise<IndicatorRows> {
+  const stored = new Map((await indicatorsRepo.rollups(ctx.db, organisationId, periods.map((p) => p.key))).map((r) => [r.month, r]));
   const now = ctx.clock.now().getTime();
   const parts = await Promise.all(
-    bounds.map(async (bound) => {
-      const row = stored.get(bound.month);
-      const decoded = row ? decodeRollup(row.rows, bound.month, scope) : null;
-      if (!row || !decoded) return decodeRollup(await computeRollup(ctx, organisationId, bound), bound.month, scope) ?? { statuses: [], handling: [], wrapups: [], surveys: [] };
-      const key = `${organisationId}/${bound.month}`;
-      if (now - Date.parse(row.computed_at) > rollupTimings.ttlMs && !refreshing.has(key)) {
+    periods.map(async (period) => {
+      const row = stored.get(period.key);
+      const decoded = row ? decodeRollup(row.rows, period.bound.month, scope, byProcedure, handlingSink) : null;
+      if (!row || !decoded) return decodeRollup(await computeRollup(ctx, organisationId, period), period.bound.month, scope, byProcedure, handlingSink) ?? EMPTY_ROWS();
+      const key = `${organisationId}/${period.key}`;
+      if (now - Date.parse(row.computed_at) > period.ttlMs && !refreshing.has(key)) {
         refreshing.add(key);
-        void computeRollup(ctx, organisationId, bound)
-          .catch((error: unknown) => ctx.log.warn({ err: error, month: bound.month }, 'indicators: rollup not refreshed'))
+        void computeRollup(ctx, organisationId, period)
+          .catch((error: unknown) => ctx.log.warn({ err: error, period: period.key }, 'indicators: rollup not refreshed'))
           .finally(() => refreshing.delete(key));
       }
       return decoded;
     }),
   );
-  return {
-    statuses: parts.flatMap((p) => p.statuses),
-    handling: parts.flatMap((p) => p.handling),
-    wrapups: parts.flatMap((p) => p.wrapups),
-    surveys: parts.flatMap((p) => p.surveys),
-  };
+  return merge(parts);
+}
+
+function merge(parts: readonly (IndicatorRows | null)[]): IndicatorRows {
+  const out = EMPTY_ROWS();
+  for (const p of parts) {
+    if (!p) continue;
+    out.statuses.push(...p.statuses);
+    out.handling.push(...p.handling);
+    out.wrapups.push(...p.wrapups);
+    out.surveys.push(...p.surveys);
+  }
+  return out;
+}
+
+/** The local days of `month` that ended before `nowIso`, as periods of that month. */
+export function closedDays(month: MonthBound, nowIso: string, timeZone: string): MonthBound[] {
+  const [y, m] = month.month.split('-').map(Number) as [number, number];
+  const daysIn = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const date = (d: number) => `${month.month}-${String(d).padStart(2, '0')}`;
+  const next = m === 12 ? `${String(y + 1)}-01-01` : `${String(y)}-${String(m + 1).padStart(2, '0')}-01`;
+  const clock = new ZoneClock(timeZone, date(1), next);
+  const out: MonthBound[] = [];
+  for (let d = 1; d <= daysIn; d++) {
+    const start = new Date(clock.localToMs(date(d), '00:00')).toISOString();
+    const end = d === daysIn ? month.end : new Date(clock.localToMs(date(d + 1), '00:00')).toISOString();
+    if (end > nowIso) break;
+    out.push({ month: date(d), start, end });
+  }
+  return out;
 }
 
 /**
  * The rows of a range: closed months (ended before now) from their monthly
- * rollups, the current and later months counted live.
+ * rollups; in the current month, the days already over from daily rollups,
+ * today counted live, and the days still to come counted by status only
+ * (no call can have taken place in them) — so the dashboard's cost does not
+ * grow with the day of the month or the size of the call tables.
  */
-async function rowsFor(ctx: AppContext, scope: IndicatorScope): Promise<IndicatorRows> {
+async function rowsFor(ctx: AppContext, scope: IndicatorScope, timeZone: string, byProcedure = false, handlingSink?: HandlingSink): Promise<IndicatorRows> {
   const nowIso = ctx.clock.now().toISOString();
-  const closed = scope.months.filter((m) => m.end <= nowIso);
-  const open = scope.months.filter((m) => m.end > nowIso);
-  const [past, live] = await Promise.all([
-    closed.length ? closedMonthRows(ctx, scope.organisationId, closed, scope) : null,
-    open.length ? countRows(ctx, { ...scope, months: open }, nowIso, false) : null,
+  const periods: Period[] = [];
+  const today: MonthBound[] = [];
+  const ahead: MonthBound[] = [];
+  for (const bound of scope.months) {
+    if (bound.end <= nowIso) {
+      periods.push({ key: bound.month, bound, ttlMs: rollupTimings.ttlMs });
+      continue;
+    }
+    if (bound.start > nowIso) {
+      ahead.push(bound);
+      continue;
+    }
+    const days = closedDays(bound, nowIso, timeZone);
+    for (const day of days) periods.push({ key: day.month, bound: { month: bound.month, start: day.start, end: day.end }, ttlMs: rollupTimings.dayTtlMs });
+    const todayStart = days.at(-1)?.end ?? bound.start;
+    const todayEnd = endOfLocalDay(todayStart, timeZone);
+    today.push({ month: bound.month, start: todayStart, end: todayEnd < bound.end ? todayEnd : bound.end });
+    if (todayEnd < bound.end) ahead.push({ month: bound.month, start: todayEnd, end: bound.end });
+  }
+  const [past, counted, later] = await Promise.all([
+    periods.length ? closedRows(ctx, scope.organisationId, periods, scope, byProcedure, handlingSink) : null,
+    today.length ? countRows(ctx, { ...scope, months: today }, nowIso, byProcedure) : null,
+    ahead.length ? indicatorsRepo.statusCounts(ctx.db, { ...scope, months: ahead }, nowIso, byProcedure, true) : null,
   ]);
-  return {
-    statuses: [...(past?.statuses ?? []), ...(live?.statuses ?? [])],
-    handling: [...(past?.handling ?? []), ...(live?.handling ?? [])],
-    wrapups: [...(past?.wrapups ?? []), ...(live?.wrapups ?? [])],
-    surveys: [...(past?.surveys ?? []), ...(live?.surveys ?? [])],
-  };
+  return merge([past, counted, later ? { statuses: later, handling: [], wrapups: [], surveys: [] } : null]);
 }
 
-/** The indicators for a viewer, labels in `lang`. */
-export async function indicators(ctx: AppContext, org: Organisation, viewer: Staff, q: IndicatorsQuery, lang: string): Promise<IndicatorsView> {
-  const months = monthsBetween(q.from, q.to);
-  if (months.length > INDICATORS_MAX_MONTHS) throw errors.validation([{ path: 'to', code: 'range_too_long' }]);
-  const bounds = monthBounds(months, org.time_zone);
-  const scope: IndicatorScope = { organisationId: org.id, months: bounds, procedureId: q.procedureId, agentIds: await agentScope(ctx, org, viewer, q) };
-  const [{ statuses, handling, wrapups, surveys }, baselineRows, procedures, offices, agents] = await Promise.all([
-    rowsFor(ctx, scope),
-    indicatorsRepo.baselines(ctx.db, org.id),
-    indicatorsRepo.procedures(ctx.db, org.id),
-    viewer.role === 'agent' ? Promise.resolve([]) : workspaceRepo.offices(ctx.db, org.id, viewer.role === 'admin' ? undefined : viewer.id),
-    viewer.role === 'agent' ? Promise.resolve([{ id: viewer.id, displayName: viewer.display_name }]) : workspaceRepo.agents(ctx.db, org.id, viewer.role === 'admin' ? undefined : await workspaceRepo.officeMates(ctx.db, org.id, viewer.id)),
-  ]);
+/** The end of the local day that starts at `startIso` (a day is 23 to 25 hours long). */
+function endOfLocalDay(startIso: string, timeZone: string): string {
+  const probe = new Date(Date.parse(startIso) + 36 * 3_600_000);
+  const date = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(probe);
+  return new Date(new ZoneClock(timeZone, date, date).localToMs(date, '00:00')).toISOString();
+}
 
+/** The figures of each month and of the whole range, from the counted rows. */
+function summarise(months: readonly string[], totalLabel: string, { statuses, handling, wrapups, surveys }: IndicatorRows): { byMonth: Map<string, MonthIndicators>; total: MonthIndicators } {
   const byMonth = new Map(months.map((m) => [m, emptyMonth(m)]));
-  const total = emptyMonth(`${q.from}/${q.to}`);
+  const total = emptyMonth(totalLabel);
   const both = (month: string, apply: (m: MonthIndicators) => void) => {
     const m = byMonth.get(month);
     if (m) apply(m);
@@ -261,6 +312,25 @@ export async function indicators(ctx: AppContext, org: Organisation, viewer: Sta
     m.survey.useAgainShare = sums ? ratio(sums.useAgain, m.survey.count) : null;
   }
 
+  return { byMonth, total };
+}
+
+/** The indicators for a viewer, labels in `lang`. */
+export async function indicators(ctx: AppContext, org: Organisation, viewer: Staff, q: IndicatorsQuery, lang: string): Promise<IndicatorsView> {
+  const months = monthsBetween(q.from, q.to);
+  if (months.length > INDICATORS_MAX_MONTHS) throw errors.validation([{ path: 'to', code: 'range_too_long' }]);
+  const bounds = monthBounds(months, org.time_zone);
+  const scope: IndicatorScope = { organisationId: org.id, months: bounds, procedureId: q.procedureId, agentIds: await agentScope(ctx, org, viewer, q) };
+  const [{ statuses, handling, wrapups, surveys }, baselineRows, procedures, offices, agents] = await Promise.all([
+    rowsFor(ctx, scope, org.time_zone),
+    indicatorsRepo.baselines(ctx.db, org.id),
+    indicatorsRepo.procedures(ctx.db, org.id),
+    viewer.role === 'agent' ? Promise.resolve([]) : workspaceRepo.offices(ctx.db, org.id, viewer.role === 'admin' ? undefined : viewer.id),
+    viewer.role === 'agent' ? Promise.resolve([{ id: viewer.id, displayName: viewer.display_name }]) : workspaceRepo.agents(ctx.db, org.id, viewer.role === 'admin' ? undefined : await workspaceRepo.officeMates(ctx.db, org.id, viewer.id)),
+  ]);
+
+  const { byMonth, total } = summarise(months, `${q.from}/${q.to}`, { statuses, handling, wrapups, surveys });
+
   const baselineOf = (metric: BaselineMetric, month: string) =>
     baselineRows.find((b) => b.metric === metric && b.month === month)?.value ?? baselineRows.find((b) => b.metric === metric && b.month === '*')?.value ?? null;
   return {
@@ -277,6 +347,43 @@ export async function indicators(ctx: AppContext, org: Organisation, viewer: Sta
       agents: agents.map((a) => ({ id: a.id, name: a.displayName })),
     },
   };
+}
+
+/**
+ * The figures of the whole range for each procedure the viewer's scope had
+ * appointments of (most requested first): the breakdown by procedure.
+ */
+export async function indicatorsByProcedure(ctx: AppContext, org: Organisation, viewer: Staff, q: IndicatorsQuery, lang: string): Promise<ProcedureIndicators[]> {
+  const months = monthsBetween(q.from, q.to);
+  if (months.length > INDICATORS_MAX_MONTHS) throw errors.validation([{ path: 'to', code: 'range_too_long' }]);
+  const scope: IndicatorScope = { organisationId: org.id, months: monthBounds(months, org.time_zone), agentIds: await agentScope(ctx, org, viewer, { ...q, procedureId: undefined }) };
+  // The range's call lengths by procedure, merged across months as the rollups are read (the breakdown needs
+  // no month apart): tens of thousands of counts instead of a row per month, procedure and length.
+  const lengths = new Map<string, Map<number, number>>();
+  const sink: HandlingSink = (procedureId) => {
+    let m = lengths.get(procedureId);
+    if (!m) lengths.set(procedureId, (m = new Map<number, number>()));
+    return m;
+  };
+  const [rows, procedures] = await Promise.all([rowsFor(ctx, scope, org.time_zone, true, sink), indicatorsRepo.procedures(ctx.db, org.id)]);
+  const first = months[0] ?? q.from;
+  for (const [procedureId, counts] of lengths) for (const [seconds, n] of counts) rows.handling.push({ month: first, procedureId, agentId: '', seconds, n });
+  const groups = new Map<string, IndicatorRows>();
+  const group = (id: string) => {
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = EMPTY_ROWS()));
+    return g;
+  };
+  for (const r of rows.statuses) group(r.procedureId).statuses.push(r);
+  for (const r of rows.handling) group(r.procedureId).handling.push(r);
+  for (const r of rows.wrapups) group(r.procedureId).wrapups.push(r);
+  for (const r of rows.surveys) group(r.procedureId).surveys.push(r);
+  const label = `${q.from}/${q.to}`;
+  return procedures
+    .filter((p) => groups.has(p.id))
+    .map((p) => ({ id: p.id, name: pickLocalised(localised(p.name), lang), figures: summarise(months, label, groups.get(p.id) ?? EMPTY_ROWS()).total }))
+    .filter((p) => p.figures.requested > 0)
+    .sort((a, b) => b.figures.requested - a.figures.requested || a.name.localeCompare(b.name));
 }
 
 /** The anonymous survey comments of a scope (supervisors and administrators). */

@@ -7,7 +7,11 @@ import { nif } from '../realtime/realtime.fixture.ts';
 import type { AppointmentStatus } from '../db/schema.ts';
 import type { IndicatorsView, MonthIndicators } from '../../shared/indicators.ts';
 import type { WrapupOutcome } from '../surveys/surveys.tables.ts';
-import { meanAndMedian, monthBounds, monthsBetween, rollupTimings } from './indicators.service.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { requireTool, runTool } from '../../../test/evidence-tools.ts';
+import { closedDays, meanAndMedian, monthBounds, monthsBetween, rollupTimings } from './indicators.service.ts';
 
 /**
  * The indicators from a hand-built set of appointments whose expected
@@ -26,6 +30,8 @@ interface Fixture {
   status: AppointmentStatus;
   channel?: 'video' | 'in_person';
   other?: boolean;
+  /** Of the second procedure (the change of address) rather than the certificate. */
+  move?: boolean;
   seconds?: number;
   wrapup?: { outcome: WrapupOutcome; rating: number };
   survey?: { liked: number; easy: number; useAgain: boolean; comment?: string };
@@ -42,10 +48,10 @@ const FIXTURES: Fixture[] = [
     survey: { liked: 8, easy: 7, useAgain: false, comment: 'Em faltava el contracte de lloguer.' },
   },
   { key: 'j3', startsAt: '2026-01-13T09:00:00.000Z', status: 'completed', seconds: 900 },
-  { key: 'j4', startsAt: '2026-01-14T09:00:00.000Z', status: 'desisted' },
+  { key: 'j4', startsAt: '2026-01-14T09:00:00.000Z', status: 'desisted', move: true },
   // Cancelled, then booked again (j6): both were requested; one cancelled, one held.
   { key: 'j5', startsAt: '2026-01-15T09:00:00.000Z', status: 'cancelled' },
-  { key: 'j6', startsAt: '2026-01-16T09:00:00.000Z', status: 'completed', seconds: 450, wrapup: { outcome: 'completed', rating: 4 } },
+  { key: 'j6', startsAt: '2026-01-16T09:00:00.000Z', status: 'completed', seconds: 450, wrapup: { outcome: 'completed', rating: 4 }, move: true },
   // Past, no call, no cancellation, no no-show: unknown, never zero.
   { key: 'j7', startsAt: '2026-01-19T09:00:00.000Z', status: 'booked' },
   { key: 'j8', startsAt: '2026-01-20T09:00:00.000Z', status: 'completed', channel: 'in_person' },
@@ -94,6 +100,7 @@ describe.each(DIALECTS)('service indicators (%s)', (dialect) => {
   beforeAll(async () => {
     t = await createTestApp({ dialect, agents: 2 });
     const padro = await procedureId(t, t.orgA.id);
+    const moveId = await procedureId(t, t.orgA.id, 'padro-canvi-domicili');
     t.clock.set(DEFAULT_NOW);
     // One real booking gives a complete appointment row; the data set is made of copies of it.
     const booked = await citizenWithAppointment(t, { procedureId: padro, startsAt: '2026-03-04T09:00:00.000Z', email: 'indicadors@example.org', idNumber: nif(51_000_001) });
@@ -116,6 +123,7 @@ describe.each(DIALECTS)('service indicators (%s)', (dialect) => {
           id,
           reference: `V-IND${String(i).padStart(3, '0')}`,
           agent_id: f.other ? otherAgentId : agentId,
+          procedure_id: f.move ? moveId : template.procedure_id,
           channel: f.channel ?? 'video',
           status: f.status,
           starts_at: f.startsAt,
@@ -291,7 +299,7 @@ describe.each(DIALECTS)('service indicators (%s)', (dialect) => {
     const before = (await view(admin, 'from=2026-01&to=2026-01')).months[0];
     expect(before?.wrapups).toMatchObject({ count: 3, missing: 1 });
     const stored = await t.ctx.db.selectFrom('indicator_rollups').select(['month']).where('organisation_id', '=', t.orgA.id).orderBy('month').execute();
-    expect(stored.map((r) => r.month)).toEqual(['2026-01', '2026-02']);
+    expect(stored.map((r) => r.month).filter((m) => m.length === 7)).toEqual(['2026-01', '2026-02']);
     // j3's agent wraps it up late.
     await t.ctx.db
       .insertInto('call_wrapups')
@@ -307,6 +315,87 @@ describe.each(DIALECTS)('service indicators (%s)', (dialect) => {
     t.clock.set(NOW);
     await t.ctx.db.deleteFrom('call_wrapups').where('appointment_id', '=', ids.get('j3') ?? '').execute();
     await t.ctx.db.deleteFrom('indicator_rollups').execute();
+  });
+
+  it('counts the current month’s days already over from daily rollups (the same figures), and a late wrap-up of one of them shows five minutes later', async () => {
+    const live = (await view(admin, 'from=2026-03&to=2026-03')).months[0];
+    expect(live).toMatchObject(march);
+    // Today (20 March, Madrid) and the days to come are counted live; 1–19 March are stored, day by day.
+    const days = (await t.ctx.db.selectFrom('indicator_rollups').select(['month']).where('organisation_id', '=', t.orgA.id).where('month', 'like', '2026-03-%').orderBy('month').execute()).map((r) => r.month);
+    expect(days).toEqual(Array.from({ length: 19 }, (_, i) => `2026-03-${String(i + 1).padStart(2, '0')}`));
+    // m4 (6 March) is wrapped up late; the day's rollup is counted again once five minutes old.
+    await t.ctx.db
+      .insertInto('call_wrapups')
+      .values({ appointment_id: ids.get('m4') ?? '', organisation_id: t.orgA.id, agent_id: otherAgentId, outcome: 'missing_documents', rating: 3, note: null, created_at: NOW.toISOString(), updated_at: NOW.toISOString() })
+      .execute();
+    expect((await view(admin, 'from=2026-03&to=2026-03')).months[0]?.wrapups).toMatchObject({ count: 0, missing: 2 });
+    t.clock.set(new Date(NOW.getTime() + rollupTimings.dayTtlMs + 1000));
+    await view(admin, 'from=2026-03&to=2026-03');
+    await expect
+      .poll(async () => (await view(admin, 'from=2026-03&to=2026-03')).months[0]?.wrapups)
+      .toMatchObject({ count: 1, missing: 1, missingDocuments: 1, missingDocumentsShare: 1, staffRatingAvg: 3 });
+    t.clock.set(NOW);
+    await t.ctx.db.deleteFrom('call_wrapups').where('appointment_id', '=', ids.get('m4') ?? '').execute();
+    await t.ctx.db.deleteFrom('indicator_rollups').execute();
+  });
+
+  it('cuts the current month’s days at local midnight, the day of the change to summer time 23 hours long', () => {
+    const [march] = monthBounds(['2026-03'], 'Europe/Madrid');
+    if (!march) throw new Error('no bound');
+    const days = closedDays(march, '2026-03-30T12:00:00.000Z', 'Europe/Madrid');
+    expect(days).toHaveLength(29);
+    expect(days[0]).toEqual({ month: '2026-03-01', start: '2026-02-28T23:00:00.000Z', end: '2026-03-01T23:00:00.000Z' });
+    expect(days[28]).toEqual({ month: '2026-03-29', start: '2026-03-28T23:00:00.000Z', end: '2026-03-29T22:00:00.000Z' });
+    expect(closedDays(march, '2026-03-01T22:59:59.000Z', 'Europe/Madrid')).toEqual([]);
+  });
+
+  it('breaks the range down by procedure, most requested first, the same figures as filtering by each', async () => {
+    const res = await get(admin, '/api/staff/indicators/by-procedure?from=2026-01&to=2026-03');
+    expect(res.statusCode, res.body).toBe(200);
+    const list = res.json<{ data: { procedures: { id: string; name: string; figures: MonthIndicators }[] } }>().data.procedures;
+    // January: j4 (no-show) and j6 (held) are changes of address; the rest, and March's four, certificates.
+    expect(list.map((p) => p.figures.requested)).toEqual([10, 2]);
+    const [certificate, move] = list;
+    expect(move?.name).toBe('Canvi de domicili al padró');
+    expect(move?.figures).toMatchObject({ requested: 2, held: 1, noShows: 1, noShowRate: 0.5, handling: { count: 1, avgSeconds: 450, medianSeconds: 450 } });
+    expect(certificate?.figures).toMatchObject({ requested: 10, held: 5, cancelled: 1, noShows: 2, unknown: 1, upcoming: 1, noShowRate: 2 / 7 });
+    for (const p of list) {
+      const filtered = await view(admin, `from=2026-01&to=2026-03&procedureId=${p.id}`);
+      expect(filtered.total).toEqual({ ...p.figures, month: filtered.total.month });
+    }
+    // An agent: their own appointments only (m4 is the other agent's).
+    const own = await get(agent, '/api/staff/indicators/by-procedure?from=2026-01&to=2026-03');
+    expect(own.json().data.procedures.map((p: { figures: MonthIndicators }) => p.figures.held)).toEqual([4, 1]);
+  });
+
+  it('prints the monthly report as a PDF: the month beside the one before, the baseline and the targets, and the twelve months’ trend', async () => {
+    const res = await get(admin, '/api/staff/indicators/report.pdf?month=2026-01');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.headers['content-disposition']).toContain('indicators-report-2026-01.pdf');
+    const dir = mkdtempSync(path.join(tmpdir(), 'report-'));
+    const file = path.join(dir, 'report.pdf');
+    writeFileSync(file, res.rawPayload);
+    requireTool('pdftotext');
+    const text = (await runTool('pdftotext', ['-layout', file, '-'])).stdout;
+    rmSync(dir, { recursive: true, force: true });
+    expect(text).toContain('Informe mensual de la cita per videotrucada');
+    expect(text).toContain('gener del 2026');
+    expect(text).toMatch(/Cites ateses\s+4\s+0/);
+    expect(text).toMatch(/Taxa de no presentació\s+33,3\s?%/);
+    expect(text).toMatch(/Temps d’atenció mitjà\s+9:23 min/);
+    expect(text).toMatch(/Li ha agradat \(0–10\)\s+9\s+—\s+>= 9,5\s+No/);
+    expect(text).toContain('«—»: sense dades');
+    // The trend: twelve months, those without data as dashes.
+    expect(text).toMatch(/febr\. del 25\s+0\s+0\s+—/);
+    // An agent gets only their own figures, in their language.
+    const own = await t.app.http.inject({ method: 'GET', url: '/api/staff/indicators/report.pdf?month=2026-01', headers: { host: 'alfa.test', cookie: agent.cookie, 'accept-language': 'en' } });
+    expect(own.statusCode).toBe(200);
+    const bad = await get(admin, '/api/staff/indicators/report.pdf?month=2026-13');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.id).toBe('validation_failed');
+    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'details']).where('organisation_id', '=', t.orgA.id).where('action', '=', 'indicators.report_exported').execute();
+    expect(audit).toHaveLength(2);
   });
 
   it('refuses a bad range with a translated message and answers nothing else', async () => {

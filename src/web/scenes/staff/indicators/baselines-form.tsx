@@ -16,6 +16,7 @@ import { StaffSelect } from '../../../components/staff-select.tsx';
 import { TextField } from '../../../components/text-field.tsx';
 import { useLanguage } from '../../../hooks/use-language.ts';
 import { BASELINE_UNITS, parseBaselineValue } from './baseline-value.ts';
+import { BaselinesImport } from './baselines-import.tsx';
 import { formatMonthLong } from './indicators-format.ts';
 
 /** Props of {@link BaselinesForm}. */
@@ -103,6 +104,7 @@ export function BaselinesForm({ months, csrfToken, onSaved }: BaselinesFormProps
           {t('indicators.baselines.save')}
         </button>
       </form>
+      <BaselinesImport csrfToken={csrfToken} onSaved={onSaved} />
     </section>
   );
 }

@@ -12,7 +12,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { IndicatorsView, MonthIndicators } from '../../../../shared/indicators.ts';
-import { fetchIndicators, indicatorsCsvHref } from '../../../api/indicators-api.ts';
+import { fetchIndicators, indicatorsCsvHref, indicatorsReportHref } from '../../../api/indicators-api.ts';
 import { Loading } from '../../../components/content.tsx';
 import { PageHeading } from '../../../components/page-heading.tsx';
 import { LoadProblem } from '../../../components/problem.tsx';
@@ -27,6 +27,7 @@ import { formatMinutes, formatMonthLong, formatNumber, formatPercent } from './i
 import { addMonths, apiQuery, indicatorsHref, monthRange, readIndicatorsQuery, type IndicatorsFilters } from './indicators-query.ts';
 import { IndicatorsTable, type IndicatorColumn } from './indicators-table.tsx';
 import { SurveyComments } from './survey-comments.tsx';
+import { ByProcedure } from './by-procedure.tsx';
 import { SERIES_STYLES, TrendChart } from './trend-chart.tsx';
 
 /** Months offered in the range selects: the last three years up to the current month. */
@@ -313,7 +314,13 @@ export function IndicatorsScene() {
             {t('indicators.downloadCsv')}
           </a>
         </p>
+        <p className="body">
+          <a href={indicatorsReportHref(view.to, query)} download className="link">
+            {t('indicators.downloadReport', { month: formatMonthLong(view.to, language) })}
+          </a>
+        </p>
         <Dashboard view={view} language={language} />
+        <ByProcedure query={query} language={language} />
         {leader ? <SurveyComments query={query} language={language} /> : null}
         {session.staff.role === 'admin' ? (
           <BaselinesForm months={view.months.map((m) => m.month)} csrfToken={session.csrfToken} onSaved={() => setVersion((v) => v + 1)} />
