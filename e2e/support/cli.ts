@@ -18,7 +18,7 @@ export function runCli(args: string[], stdin = ''): void {
  * Creates a member of staff with the CLI (it joins the demo's only office);
  * an account left by an earlier test of the same run is fine.
  */
-export function createStaff(account: { email: string; password: string; name: string }, role: 'agent' | 'supervisor'): void {
+export function createStaff(account: { email: string; password: string; name: string }, role: 'agent' | 'supervisor' | 'admin'): void {
   try {
     runCli(['user', 'create', '--role', role, '--email', account.email, '--name', account.name], `${account.password}\n`);
   } catch (error) {

@@ -41,11 +41,18 @@ import { snapshotRoutes } from './snapshots/snapshots.routes.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
 import { recordingRoutes } from './recordings/recordings.routes.ts';
 import { indicatorsRoutes } from './indicators/indicators.routes.ts';
+import { schedulesRoutes } from './schedules/schedules.routes.ts';
 import { registerAuditHook } from './audit/audit.hook.ts';
+import { catalogueAdminRoutes } from './catalogue/catalogue-admin.routes.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
 import { protocolRoutes } from './protocol/protocol.routes.ts';
 import { surveysRoutes } from './surveys/surveys.routes.ts';
+import { staffAdminRoutes } from './staff-admin/staff-admin.routes.ts';
+import { organisationAdminRoutes } from './organisation-admin/organisation-admin.routes.ts';
 import { surveyInvitationHandlers } from './surveys/survey-invitation.service.ts';
 import { createRealtime, type Realtime } from './realtime/realtime.setup.ts';
+import { sealAdminRoutes } from './seal-admin/seal-admin.routes.ts';
+import { integrationsAdminRoutes } from './integrations-admin/integrations-admin.routes.ts';
 import type { SocketTimings } from './realtime/realtime.socket.ts';
 
 /** Where `vite build` puts the web app. */
@@ -137,7 +144,14 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await http.register(recordingRoutes, { ctx, realtime });
   await http.register(protocolRoutes, { ctx, realtime });
   await http.register(indicatorsRoutes, { ctx });
+  await http.register(schedulesRoutes, { ctx });
   await http.register(surveysRoutes, { ctx });
+  await http.register(staffAdminRoutes, { ctx, realtime, bus });
+  await http.register(organisationAdminRoutes, { ctx, tenants, bus });
+  await http.register(catalogueAdminRoutes, { ctx });
+  await http.register(auditRoutes, { ctx });
+  await http.register(sealAdminRoutes, { ctx });
+  await http.register(integrationsAdminRoutes, { ctx, webhooks });
   if (ctx.config.env !== 'production' && ctx.mail.kind === 'outbox') {
     await http.register(devMailRoutes, { outboxDir: path.join(ctx.config.dataDir, 'outbox') });
   }

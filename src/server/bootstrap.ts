@@ -11,6 +11,7 @@ import { localBlobStore } from './adapters/storage/local-blob-store.ts';
 import { clamdScanner } from './adapters/scanner/clamd-scanner.ts';
 import type { MalwareScanner } from './adapters/scanner/scanner.ts';
 import { sealProvider } from './evidence/seal-provider.ts';
+import { installedSeals } from './seal-admin/installed-seals.ts';
 
 /** Opens the database, applies migrations (unless told not to) and wires the adapters chosen by configuration. */
 export async function createContext(
@@ -27,7 +28,8 @@ export async function createContext(
   const blobs = localBlobStore(config.documents.storageDir, masterKey);
   const { clamdUrl, clamdMaxBytes } = config.documents;
   const scanner = overrides.scanner !== undefined ? overrides.scanner : clamdUrl ? clamdScanner(clamdUrl, { maxBytes: clamdMaxBytes }) : null;
-  const seals = sealProvider(config.evidence, config.dataDir, log);
+  // Installed from the console > SEAL_P12_PATH > the development TEST SEAL.
+  const seals = sealProvider(config.evidence, config.dataDir, log, installedSeals(db, masterKey));
   return { config, db, dialect, clock: overrides.clock ?? systemClock, mail, log, captchaKey, masterKey, blobs, scanner, seals };
 }
 

@@ -1,6 +1,7 @@
 import type { AppContext } from './context.ts';
 import { integrationRepo } from './integration/integration.repo.ts';
 import { settleAbandonedRecordings } from './recordings/recordings.service.ts';
+import { warnExpiringSeals } from './seal-admin/seal-expiry.ts';
 
 /**
  * Deletes what has expired and must not linger: citizen and staff sessions
@@ -32,13 +33,17 @@ export async function purgeExpired(ctx: AppContext): Promise<{ sessions: number;
 }
 
 /**
- * Runs `purgeExpired` every `intervalMs`, and settles recordings no page
- * will stop (see `settleAbandonedRecordings`); returns a function that stops it.
+ * Runs `purgeExpired` every `intervalMs`, settles recordings no page will
+ * stop (see `settleAbandonedRecordings`) and warns supervisors and
+ * administrators of a seal that expires within 30 days (see
+ * `warnExpiringSeals`); returns a function that stops it.
  */
 export function startHousekeeping(ctx: AppContext, intervalMs: number): () => void {
   const timer = setInterval(() => {
     purgeExpired(ctx).catch((error: unknown) => ctx.log.error({ err: error }, 'housekeeping failed'));
     settleAbandonedRecordings(ctx).catch((error: unknown) => ctx.log.error({ err: error }, 'housekeeping: recordings not settled'));
+    // Once per seal: the warning is marked sent on the seal, so every pass after the first finds nothing to do.
+    warnExpiringSeals(ctx).catch((error: unknown) => ctx.log.error({ err: error }, 'housekeeping: seal expiry not checked'));
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

@@ -98,6 +98,8 @@ export const protocolView = z.object({
   form: formView,
   /** A one-time code is pending for the citizen (sent, not used, not expired). */
   otpPending: z.boolean(),
+  /** The organisation's own recording notice for the agent to read out (administration console); absent: the standard one. */
+  recordingNotice: z.string().nullable().optional(),
 });
 export type ProtocolView = z.infer<typeof protocolView>;
 

@@ -2,7 +2,7 @@
  * The route table. Paths are language-neutral; the organisation's path
  * prefix (`/o/<slug>`), when present, is the router's basename.
  */
-import type { RouteObject } from 'react-router';
+import { Navigate, type RouteObject } from 'react-router';
 import { Layout } from './components/layout.tsx';
 import { AccessScene } from './scenes/citizen/access-scene.tsx';
 import { AppointmentScene } from './scenes/citizen/appointment-scene.tsx';
@@ -42,6 +42,7 @@ import { NewDoneScene } from './scenes/staff/new/new-done-scene.tsx';
 import { NewDateScene, NewTakenScene, NewTimeScene } from './scenes/staff/new/new-slot-scenes.tsx';
 import { NewStartScene } from './scenes/staff/new/new-start-scene.tsx';
 import { RequireStaff, StaffAreaLayout } from './scenes/staff/staff-area.tsx';
+import { InvitationScene } from './scenes/admin/people/invitation-scene.tsx';
 import { StartScene } from './scenes/citizen/start-scene.tsx';
 import { TakenScene } from './scenes/citizen/taken-scene.tsx';
 import { TimeScene } from './scenes/citizen/time-scene.tsx';
@@ -100,6 +101,7 @@ export const routes: RouteObject[] = [
         element: <StaffAreaLayout />,
         children: [
           { path: 'login', element: <StaffLoginScene /> },
+          { path: 'invitation/:token', element: <InvitationScene /> },
           {
             element: <RequireStaff />,
             children: [
@@ -117,6 +119,22 @@ export const routes: RouteObject[] = [
               { path: 'queue', element: <QueueScene /> },
               { path: 'calls/:id', element: <StaffCallScene /> },
               { path: 'indicators', element: <IndicatorsScene /> },
+              {
+                // The console is loaded only when an administrator opens it: citizens' phones never download it.
+                path: 'admin',
+                lazy: async () => ({ Component: (await import('./scenes/admin/admin-layout.tsx')).AdminLayout }),
+                children: [
+                  { index: true, element: <Navigate to="procedures" replace /> },
+                  // Each section owns the addresses below its own (nested <Routes>).
+                  { path: 'procedures/*', lazy: async () => ({ Component: (await import('./scenes/admin/procedures/procedures-scene.tsx')).ProceduresScene }) },
+                  { path: 'schedules/*', lazy: async () => ({ Component: (await import('./scenes/admin/schedules/schedules-area.tsx')).SchedulesArea }) },
+                  { path: 'staff/*', lazy: async () => ({ Component: (await import('./scenes/admin/people/staff-area.tsx')).StaffAdminArea }) },
+                  { path: 'organisation', lazy: async () => ({ Component: (await import('./scenes/admin/people/organisation-scene.tsx')).OrganisationScene }) },
+                  { path: 'seal', lazy: async () => ({ Component: (await import('./scenes/admin/integrations/seal-scene.tsx')).SealScene }) },
+                  { path: 'integrations/*', lazy: async () => ({ Component: (await import('./scenes/admin/integrations/integrations-scene.tsx')).IntegrationsScene }) },
+                  { path: 'audit', lazy: async () => ({ Component: (await import('./scenes/admin/audit/audit-scene.tsx')).AuditScene }) },
+                ],
+              },
             ],
           },
         ],

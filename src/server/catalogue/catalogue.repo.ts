@@ -28,6 +28,7 @@ export const catalogueRepo = {
       .selectAll()
       .where('organisation_id', '=', organisationId)
       .where('procedure_id', 'in', procedureIds)
+      .where('retired_at', 'is', null)
       .orderBy('sort_order')
       .execute();
   },

@@ -34,7 +34,8 @@ export const organisationView = z.object({
   timeZone: z.string(),
   languages: z.array(z.string()),
   defaultLanguage: z.string(),
-  branding: z.object({ primaryColor: z.string() }),
+  /** `logoUrl`: the organisation's logo (administration console), a path under the API. */
+  branding: z.object({ primaryColor: z.string(), logoUrl: z.string().optional() }),
   uploadDeadlineHours: z.number(),
   changeNoticeHours: z.number(),
 });

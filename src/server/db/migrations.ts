@@ -14,6 +14,10 @@ import { m0015Snapshots } from './migrations/0015-snapshots.ts';
 import { m0016SurveysIndicators } from './migrations/0016-surveys-indicators.ts';
 import { m0017IndicatorRollups } from './migrations/0017-indicator-rollups.ts';
 import { m0018AuditLog } from './migrations/0018-audit-log.ts';
+import { m0020StaffInvitationsOrganisationSettings } from './migrations/0020-staff-invitations-organisation-settings.ts';
+import { m0019OfficeSchedules } from './migrations/0019-office-schedules.ts';
+import { m0021OrganisationSeals } from './migrations/0021-organisation-seals.ts';
+import { m0022ProcedureAdmin } from './migrations/0022-procedure-admin.ts';
 import { m0011Registry } from './migrations/0011-registry.ts';
 import { m0012Recordings } from './migrations/0012-recordings.ts';
 import { m0014Protocol } from './migrations/0014-protocol.ts';
@@ -43,6 +47,10 @@ export const migrations: Record<string, Migration> = {
   '0016_surveys_indicators': m0016SurveysIndicators,
   '0017_indicator_rollups': m0017IndicatorRollups,
   '0018_audit_log': m0018AuditLog,
+  '0020_staff_invitations_organisation_settings': m0020StaffInvitationsOrganisationSettings,
+  '0019_office_schedules': m0019OfficeSchedules,
+  '0021_organisation_seals': m0021OrganisationSeals,
+  '0022_procedure_admin': m0022ProcedureAdmin,
 };
 
 /** A Kysely migration provider over the in-code list. */

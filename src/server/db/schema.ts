@@ -47,6 +47,14 @@ export interface ProceduresTable {
   active: Bool;
   sort_order: number;
   created_at: string;
+  /** SIA code (Sistema de Información Administrativa), for the ENI metadata; null: not set. */
+  sia_code: ColumnType<string | null, string | null | undefined, string | null>;
+  /** ENI classification of the evidence file (defaults to the SIA code, then the procedure code). */
+  classification: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Which case-management connector receives this procedure's evidence (`none`: kept for download). */
+  delivery_connector: ColumnType<string, string | undefined, string>;
+  archived_at: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RequiredDocumentsTable {
@@ -60,6 +68,8 @@ export interface RequiredDocumentsTable {
   accepted_types: string;
   max_size_mb: number;
   sort_order: number;
+  /** Set when an administrator removed it after citizens had uploaded for it: no longer asked for. */
+  retired_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface StaffTable {

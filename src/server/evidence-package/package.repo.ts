@@ -15,7 +15,7 @@ async function sources(db: Executor, organisationId: string, appointmentId: stri
     .selectFrom('appointments')
     .innerJoin('procedures', 'procedures.id', 'appointments.procedure_id')
     .selectAll('appointments')
-    .select('procedures.code as procedure_code')
+    .select(['procedures.code as procedure_code', 'procedures.classification as procedure_classification', 'procedures.sia_code as procedure_sia_code'])
     .where('appointments.organisation_id', '=', organisationId)
     .where('procedures.organisation_id', '=', organisationId)
     .where('appointments.id', '=', appointmentId)
@@ -46,6 +46,8 @@ async function sources(db: Executor, organisationId: string, appointmentId: stri
   return {
     appointment,
     procedureCode: appointment.procedure_code,
+    /** The ENI classification the administrator set, else the SIA code, else the procedure's code. */
+    classification: appointment.procedure_classification ?? appointment.procedure_sia_code ?? appointment.procedure_code,
     events,
     documents,
     entry: entry ?? null,

@@ -65,7 +65,7 @@ export async function sealEvidencePackage(ctx: AppContext, org: Organisation, ap
   if (!sources) throw errors.notFound();
   const now = ctx.clock.now();
   // Opens (or, the first time, generates) the seal before anything is written: a bad PKCS#12 leaves no blob behind.
-  const cades = await ctx.seals.cadesOptions(now);
+  const cades = await ctx.seals.cadesOptions(now, org.id);
   const blobId = randomUUID();
   await ctx.blobs.create(blobId);
   const out = new PassThrough();
@@ -231,7 +231,7 @@ async function writeContents(
       identifier: eniFileId(org.dir3, year, localId('', appointment.reference)),
       organs: [org.dir3],
       openedAt: new Date(appointment.created_at),
-      classification: sources.procedureCode,
+      classification: sources.classification,
       state: entry ? 'E02' : 'E01',
       interested,
       indexedAt: now,

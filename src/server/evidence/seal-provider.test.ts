@@ -13,11 +13,12 @@ describe('the seal provider', () => {
   it('generates nothing until the seal is first used, then keeps the same one', async () => {
     const provider = sealProvider({ seal: { p12Path: undefined, p12Password: undefined }, policy: 'age-1.9', tsaUrl: undefined }, dir, log);
     expect(fs.existsSync(path.join(dir, 'secrets/dev-seal.p12'))).toBe(false);
-    const seal = await provider.seal();
+    const seal = await provider.seal('org-1');
     expect(seal.isTest).toBe(true);
     expect(fs.existsSync(path.join(dir, 'secrets/dev-seal.p12'))).toBe(true);
-    expect(await provider.seal()).toBe(seal);
-    const options = await provider.cadesOptions(new Date('2026-03-02T07:00:00Z'));
+    expect(await provider.seal('org-1')).toBe(seal);
+    expect((await provider.inUse('org-2')).source).toBe('development');
+    const options = await provider.cadesOptions(new Date('2026-03-02T07:00:00Z'), 'org-1');
     expect(options.seal).toBe(seal);
     expect(options.policy).toBe(AGE_POLICY_1_9);
     expect(options.timestamp).toBeNull();
@@ -25,6 +26,6 @@ describe('the seal provider', () => {
 
   it('reports a bad PKCS#12 on use, not at construction', async () => {
     const provider = sealProvider({ seal: { p12Path: path.join(dir, 'missing.p12'), p12Password: 'x' }, policy: null, tsaUrl: 'http://127.0.0.1:9/tsa' }, dir, log);
-    await expect(provider.seal()).rejects.toThrow();
+    await expect(provider.seal('org-1')).rejects.toThrow();
   });
 });

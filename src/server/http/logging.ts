@@ -3,13 +3,15 @@ import type { Config } from '../config.ts';
 
 /**
  * Hides the secrets a URL can carry: the personal link token (`/a/<token>`),
- * a phone link's token (`/u/<token>`) and any `token=` query value. Logs
+ * a phone link's token (`/u/<token>`), a staff invitation's
+ * (`/staff/invitation/<token>`) and any `token=` query value. Logs
  * keep only opaque identifiers.
  */
 export function maskUrl(url: string): string {
   return url
     .replace(/\/a\/[^/?#]+/, '/a/***')
     .replace(/\/u\/[^/?#]+/, '/u/***')
+    .replace(/\/staff\/invitation\/[^/?#]+/, '/staff/invitation/***')
     .replace(/([?&](?:token|password)=)[^&]*/gi, '$1***');
 }
 

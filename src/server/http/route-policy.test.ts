@@ -5,6 +5,8 @@ import type { ApiScope } from '../integration/integration.auth.ts';
 import { apiKeyFor } from '../integration/integration.fixture.ts';
 import { openSocket } from '../realtime/realtime.fixture.ts';
 import { phoneSession } from '../../../test/uploader-helpers.ts';
+import { staffSession } from '../../../test/documents-helpers.ts';
+import { createStaff } from '../staff/staff.service.ts';
 import { API_SCOPES } from '../staff/api-keys.service.ts';
 import { CLOSE_CODES } from '../../shared/signalling.ts';
 
@@ -19,8 +21,9 @@ import { CLOSE_CODES } from '../../shared/signalling.ts';
  * - apikey:<scope>: an API key of the same organisation holding that scope (`Authorization: Bearer fin_…`)
  * - websocket: the upgrade is open; the socket proves its session in its first message or is closed
  * - uploader: a phone session opened from a phone link (its own cookie), of the same organisation
+ * - admin: a staff session of an administrator of the same organisation (agents and supervisors: 403)
  */
-const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'ops' | 'dev' | 'websocket' | 'uploader' | `apikey:${ApiScope}`> = {
+const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'admin' | 'ops' | 'dev' | 'websocket' | 'uploader' | `apikey:${ApiScope}`> = {
   'GET /healthz': 'ops',
   'GET /readyz': 'ops',
   'GET /metrics': 'ops',
@@ -124,6 +127,55 @@ const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'ops' | 'dev' | 'w
   'GET /api/v1/openapi.json': 'public',
   'GET /api/v1/docs': 'public',
   'GET /api/v1/docs.css': 'public',
+  'GET /api/admin/offices': 'admin',
+  'POST /api/admin/offices': 'admin',
+  'PUT /api/admin/offices/:officeId': 'admin',
+  'DELETE /api/admin/offices/:officeId': 'admin',
+  'GET /api/admin/schedules/agents': 'admin',
+  'GET /api/admin/schedules/agents/:staffId': 'admin',
+  'POST /api/admin/schedules/agents/:staffId/windows': 'admin',
+  'PUT /api/admin/schedules/agents/:staffId/windows/:windowId': 'admin',
+  'DELETE /api/admin/schedules/agents/:staffId/windows/:windowId': 'admin',
+  'GET /api/admin/closures': 'admin',
+  'POST /api/admin/closures': 'admin',
+  'DELETE /api/admin/closures/:closureId': 'admin',
+  'POST /api/admin/closures/import': 'admin',
+  'GET /api/admin/calendar': 'admin',
+  'GET /api/admin/audit': 'admin',
+  'POST /api/admin/audit/verify': 'admin',
+  'GET /api/admin/procedures': 'admin',
+  'POST /api/admin/procedures': 'admin',
+  'GET /api/admin/procedures/:id': 'admin',
+  'PUT /api/admin/procedures/:id': 'admin',
+  'POST /api/admin/procedures/:id/archive': 'admin',
+  'POST /api/admin/procedures/:id/restore': 'admin',
+  'PUT /api/admin/procedures/:id/documents': 'admin',
+  'PUT /api/admin/procedures/:id/form': 'admin',
+  'GET /api/admin/staff': 'admin',
+  'POST /api/admin/staff/invitations': 'admin',
+  'POST /api/admin/staff/invitations/:id/resend': 'admin',
+  'DELETE /api/admin/staff/invitations/:id': 'admin',
+  'PUT /api/admin/staff/:id': 'admin',
+  'POST /api/admin/staff/:id/disable': 'admin',
+  'POST /api/admin/staff/:id/enable': 'admin',
+  'POST /api/admin/staff/:id/reset-totp': 'admin',
+  'POST /api/staff/invitation/lookup': 'public',
+  'POST /api/staff/invitation/accept': 'public',
+  'GET /api/admin/organisation': 'admin',
+  'PUT /api/admin/organisation': 'admin',
+  'PUT /api/admin/organisation/logo': 'admin',
+  'DELETE /api/admin/organisation/logo': 'admin',
+  'POST /api/admin/organisation/email-preview': 'admin',
+  'GET /api/admin/seal': 'admin',
+  'POST /api/admin/seal': 'admin',
+  'GET /api/staff/seal-expiry': 'staff',
+  'GET /api/admin/integrations': 'admin',
+  'POST /api/admin/api-keys': 'admin',
+  'POST /api/admin/api-keys/:id/revoke': 'admin',
+  'POST /api/admin/webhooks': 'admin',
+  'DELETE /api/admin/webhooks/:id': 'admin',
+  'POST /api/admin/webhooks/:id/test': 'admin',
+  'GET /api/public/organisation/logo': 'public',
   'GET /api/ws': 'websocket',
   'GET /dev/mail': 'dev',
   'GET /dev/mail/:name': 'dev',
@@ -138,6 +190,7 @@ describe('authorisation of every route', () => {
   let cookieA = '';
   let csrfA = '';
   let phoneA = { cookie: '', csrf: '' };
+  let supervisorA = { cookie: '', csrf: '' };
   beforeAll(async () => {
     t = await createTestApp();
     const padro = await procedureId(t, t.orgA.id);
@@ -148,6 +201,8 @@ describe('authorisation of every route', () => {
     cookieA = `fin_citizen=${c?.value ?? ''}`;
     csrfA = res.json().data.csrfToken as string;
     phoneA = await phoneSession(t, { cookie: cookieA, csrf: csrfA });
+    await createStaff(t.ctx.db, t.orgA.id, { email: 'supervisor@alfa.test', role: 'supervisor', displayName: 'Supervisora', password: 'a supervisor password 1' }, new Date());
+    supervisorA = await staffSession(t, 'supervisor@alfa.test', 'a supervisor password 1');
   });
   afterAll(async () => t.close());
 
@@ -200,14 +255,46 @@ describe('authorisation of every route', () => {
     expect(asCitizen.statusCode).toBe(401);
   });
 
+  let csrfAgent: { cookie: string; csrf: string } | undefined;
   it.each(staffRoutes.filter((r) => !r.startsWith('GET')))('%s: 403 without the CSRF token, 401 on another organisation', async (route) => {
     const [method, url] = route.split(' ') as ['POST' | 'DELETE', string];
+    // One session for all these routes (none changes anything: no CSRF token, or another organisation); signing in per route would trip the sign-in rate limit.
     const agent = t.orgA.accounts.find((a) => a.role === 'agent');
-    const login = await t.app.http.inject({ method: 'POST', url: '/api/staff/session', headers: { host: 'alfa.test' }, payload: { email: agent?.email, password: agent?.password } });
-    const cookie = `fin_staff=${login.cookies.find((c) => c.name === 'fin_staff')?.value ?? ''}`;
-    const csrf = login.json().data.csrfToken as string;
+    if (!agent) throw new Error('the seed has no agent');
+    csrfAgent ??= await staffSession(t, agent.email, agent.password);
+    const { cookie, csrf } = csrfAgent;
     expect((await t.app.http.inject({ method, url, headers: { host: 'alfa.test', cookie }, payload: {} })).statusCode).toBe(403);
     expect((await t.app.http.inject({ method, url, headers: { host: 'beta.test', cookie, 'x-csrf-token': csrf }, payload: {} })).statusCode).toBe(401);
+  });
+
+  const adminRoutes = Object.entries(POLICY).filter(([, p]) => p === 'admin').map(([k]) => k);
+  const adminCall = (route: string, headers: Record<string, string>) => {
+    const [method, url] = route.split(' ') as ['GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', string];
+    return t.app.http.inject({ method, url: url.replace(/:[a-zA-Z]+/g, '00000000-0000-4000-8000-000000000000'), headers, ...(method === 'GET' ? {} : { payload: {} }) });
+  };
+
+  // Sessions made once: signing in for every route would trip the sign-in rate limit.
+  const adminSessions = { agent: { cookie: '', csrf: '' }, admin: { cookie: '', csrf: '' } };
+  beforeAll(async () => {
+    const agent = t.orgA.accounts.find((a) => a.role === 'agent');
+    const admin = t.orgA.accounts.find((a) => a.role === 'admin');
+    if (!agent || !admin) throw new Error('the seed has no agent or administrator');
+    adminSessions.agent = await staffSession(t, agent.email, agent.password);
+    adminSessions.admin = await staffSession(t, admin.email, admin.password);
+  });
+
+  it.each(adminRoutes)('%s: 401 without a session or on another organisation, 403 for an agent and a supervisor, past the guard for an administrator', async (route) => {
+    expect((await adminCall(route, { host: 'alfa.test' })).statusCode).toBe(401);
+    expect((await adminCall(route, { host: 'alfa.test', cookie: cookieA, 'x-csrf-token': csrfA })).statusCode).toBe(401);
+    for (const who of [adminSessions.agent, supervisorA]) {
+      const denied = await adminCall(route, { host: 'alfa.test', cookie: who.cookie, 'x-csrf-token': who.csrf });
+      expect(denied.statusCode).toBe(403);
+      expect(denied.json().error.id).toBe('forbidden');
+    }
+    const asAdmin = adminSessions.admin;
+    expect((await adminCall(route, { host: 'beta.test', cookie: asAdmin.cookie, 'x-csrf-token': asAdmin.csrf })).statusCode).toBe(401);
+    if (!route.startsWith('GET')) expect((await adminCall(route, { host: 'alfa.test', cookie: asAdmin.cookie })).statusCode).toBe(403);
+    expect([401, 403]).not.toContain((await adminCall(route, { host: 'alfa.test', cookie: asAdmin.cookie, 'x-csrf-token': asAdmin.csrf })).statusCode);
   });
 
   const apiKeyRoutes = Object.entries(POLICY).flatMap(([route, p]) => (p.startsWith('apikey:') ? [[route, p.slice('apikey:'.length) as ApiScope] as const] : []));
@@ -255,7 +342,7 @@ describe('authorisation of every route', () => {
 
   // A phone session is for uploading and nothing else: every other route that needs a session does not know it.
   const sessionRoutes = Object.entries(POLICY)
-    .filter(([, p]) => p === 'citizen' || p === 'staff' || p.startsWith('apikey:'))
+    .filter(([, p]) => p === 'citizen' || p === 'staff' || p === 'admin' || p.startsWith('apikey:'))
     .map(([k]) => k);
 
   it.each(sessionRoutes)('%s: 401 with a phone session', async (route) => {

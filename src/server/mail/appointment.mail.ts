@@ -329,6 +329,7 @@ export function renderAppointmentMail(data: AppointmentMailData, from: string, n
       { kind: 'paragraph', text: t(`mail.intro.${kind}`) },
       factsBlock(ctx),
       ...bodyBlocks(ctx),
+      ...(data.organisationNote ? [{ kind: 'paragraph' as const, text: data.organisationNote }] : []),
     ],
     footer: [data.organisation.name, trimBase(data.baseUrl), t('mail.footer.automatic')],
   };

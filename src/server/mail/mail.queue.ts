@@ -10,6 +10,7 @@ import { changeDeadline } from '../booking/deadlines.ts';
 import { missingMandatoryDocuments } from '../jobs/missing-documents.ts';
 import { rejectedDocuments } from '../documents/rejected-documents.ts';
 import { organisationRepo } from '../organisations/organisation.repo.ts';
+import { organisationTextsOf, overrideFor } from '../organisation-admin/organisation-settings.ts';
 import { isLanguage, DEFAULT_LANGUAGE } from '../../shared/limits.ts';
 import { pickLocalised } from '../../shared/localised.ts';
 import { renderAppointmentMail } from './appointment.mail.ts';
@@ -194,6 +195,7 @@ export class MailDispatcher {
       row.kind === 'booking_confirmation' ? await issueCredentials(db, org.id, appointment.id) : undefined;
     const missing = row.kind === 'reminder_documents' ? await missingMandatoryDocuments(this.ctx, appointment) : undefined;
     const rejected = row.kind === 'document_rejected' ? await rejectedDocuments(db, appointment, docs, language) : undefined;
+    const note = overrideFor((await organisationTextsOf(db, org.id)).emailNote, language);
     return {
       kind: row.kind,
       language,
@@ -227,6 +229,7 @@ export class MailDispatcher {
           }
         : {}),
       ...(rejected ? { rejectedDocuments: rejected } : {}),
+      ...(note ? { organisationNote: note } : {}),
     };
   }
 }

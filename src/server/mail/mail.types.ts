@@ -47,4 +47,6 @@ export interface AppointmentMailData {
   missingDocuments?: { name: string; description: string }[];
   /** Only when the office rejected documents: each one still rejected, with the office's reason. */
   rejectedDocuments?: { name: string; fileName: string; reason: string }[];
+  /** The organisation's own paragraph for every appointment email in this language (set in the administration console). */
+  organisationNote?: string;
 }

@@ -10,7 +10,7 @@ export function organisationLanguages(org: Organisation): string[] {
 /** The organisation's public profile. */
 export function presentOrganisation(org: Organisation): OrganisationView {
   const languages = organisationLanguages(org);
-  const branding = JSON.parse(org.branding) as { primaryColor?: unknown };
+  const branding = JSON.parse(org.branding) as { primaryColor?: unknown; logoUrl?: unknown };
   return {
     slug: org.slug,
     name: org.name,
@@ -18,7 +18,10 @@ export function presentOrganisation(org: Organisation): OrganisationView {
     timeZone: org.time_zone,
     languages,
     defaultLanguage: languages[0] ?? 'ca',
-    branding: { primaryColor: typeof branding.primaryColor === 'string' ? branding.primaryColor : '#0b0c0c' },
+    branding: {
+      primaryColor: typeof branding.primaryColor === 'string' ? branding.primaryColor : '#0b0c0c',
+      ...(typeof branding.logoUrl === 'string' ? { logoUrl: branding.logoUrl } : {}),
+    },
     uploadDeadlineHours: org.upload_deadline_hours,
     changeNoticeHours: org.change_notice_hours,
   };

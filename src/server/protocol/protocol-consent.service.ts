@@ -8,7 +8,8 @@ import { AppError, errors } from '../http/errors.ts';
 import { translate } from '../i18n/translate.ts';
 import { renderMailHtml, renderMailText, type MailDocument } from '../mail/mail.layout.ts';
 import { safeEqual, sha256Hex } from '../security/secrets.ts';
-import { consentText, PROTOCOL_LIMITS, type CitizenProtocolView, type ProtocolView } from '../../shared/protocol.ts';
+import { consentTextFor, NO_TEXTS } from '../organisation-admin/organisation-settings.ts';
+import { PROTOCOL_LIMITS, type CitizenProtocolView, type ProtocolView } from '../../shared/protocol.ts';
 import { consentOpen, presentCitizenProtocol, presentProtocol, type ProtocolState } from './protocol.present.ts';
 import { protocolRepo } from './protocol.repo.ts';
 import { assertInCall, assertNext, languageOf, loadState, recordStep, staffAppointment, type ProtocolNotifier } from './protocol.service.ts';
@@ -79,7 +80,7 @@ export async function confirmConsent(ctx: AppContext, appointment: Appointment, 
   const state = await loadState(ctx, appointment.organisation_id, appointment);
   assertConsentOpen(state, formSha256);
   const language = languageOf(appointment.language);
-  const text = consentText(language);
+  const text = consentTextFor(state.texts ?? NO_TEXTS, language);
   const at = ctx.clock.now().toISOString();
   const data = { method: 'button', text, language, formSha256 };
   await recordStep(
@@ -194,13 +195,13 @@ export async function signWithOtp(ctx: AppContext, org: Organisation, appointmen
     dataSha256: form.sha256,
     signedAt: now.toISOString(),
     emailSha256: sha256Hex(appointment.citizen_email.trim().toLowerCase()),
-    consentText: consentText(language),
+    consentText: consentTextFor(state?.texts ?? NO_TEXTS, language),
     language,
   };
   const recordJson = Buffer.from(canonicalJson(record as unknown as JsonValue), 'utf8');
   const recordSha256 = sha256Hex(recordJson.toString('utf8'));
   const { signCadesDetached } = await import('../evidence/cades.ts'); // loads the signing libraries on first use
-  const seal = await signCadesDetached(Buffer.from(recordSha256, 'hex'), await ctx.seals.cadesOptions(now));
+  const seal = await signCadesDetached(Buffer.from(recordSha256, 'hex'), await ctx.seals.cadesOptions(now, org.id));
   // One blob: the record and its seal, as a small JSON (both are needed to check it later).
   const blobId = `protocol-signature-${randomUUID()}`;
   await ctx.blobs.create(blobId);

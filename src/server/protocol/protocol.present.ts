@@ -1,6 +1,8 @@
 import type { Language } from '../../shared/limits.ts';
+import { consentTextFor, NO_TEXTS, overrideFor } from '../organisation-admin/organisation-settings.ts';
+import type { OrganisationTexts } from '../../shared/admin-people.ts';
 import { displayValue, type FormData, type FormDefinition } from '../../shared/procedure-forms.ts';
-import { consentText, PROTOCOL_STEPS, type CitizenProtocolView, type FormView, type ProtocolStep, type ProtocolView, type StepView } from '../../shared/protocol.ts';
+import { PROTOCOL_STEPS, type CitizenProtocolView, type FormView, type ProtocolStep, type ProtocolView, type StepView } from '../../shared/protocol.ts';
 import type { ProtocolFormRow, StepRow } from './protocol.tables.ts';
 
 /** Everything a view of one appointment's protocol is made of. */
@@ -11,6 +13,8 @@ export interface ProtocolState {
   steps: StepRow[];
   form: ProtocolFormRow | undefined;
   now: Date;
+  /** The organisation's texts (administration console): its consent wording per language, if it set one. */
+  texts?: OrganisationTexts;
 }
 
 /** The steps in order, each with its row if it was done or skipped. */
@@ -63,7 +67,7 @@ export function presentProtocol(state: ProtocolState, lang: Language): ProtocolV
     reason: row?.reason ?? null,
     data: row ? (JSON.parse(row.data) as Record<string, unknown>) : {},
   }));
-  return { appointmentId: state.appointmentId, steps, current: currentStep(state.steps), form: presentForm(state.definition, state.form, lang), otpPending: otpPending(state.form, state.now) };
+  return { appointmentId: state.appointmentId, steps, current: currentStep(state.steps), form: presentForm(state.definition, state.form, lang), otpPending: otpPending(state.form, state.now), recordingNotice: overrideFor((state.texts ?? NO_TEXTS).recordingNotice, lang) };
 }
 
 /** Whether the citizen may confirm the data now: the agent registered them, the call is on, the confirmation is due. */
@@ -80,7 +84,7 @@ export function presentCitizenProtocol(state: ProtocolState, lang: Language): Ci
     steps: stepsInOrder(state.steps).map(({ step, row }) => ({ step, status: row?.status ?? 'pending' })),
     current: currentStep(state.steps),
     form: presentForm(state.definition, state.form, lang),
-    consentText: consentText(lang),
+    consentText: consentTextFor(state.texts ?? NO_TEXTS, lang),
     canConsent: consentOpen(state),
     otpPending: otpPending(state.form, state.now),
     entryNumber,

@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.ts';
+import { organisationTextsOf } from '../organisation-admin/organisation-settings.ts';
 import type { Appointment, Organisation, Staff } from '../db/schema.ts';
 import { bookingRepo } from '../booking/booking.repo.ts';
 import { localised } from '../catalogue/catalogue.present.ts';
@@ -59,12 +60,13 @@ export async function setFormDefinition(ctx: AppContext, organisationId: string,
 
 /** The state of an appointment's protocol. */
 export async function loadState(ctx: AppContext, organisationId: string, appointment: AppointmentFacts): Promise<ProtocolState> {
-  const [definition, steps, form] = await Promise.all([
+  const [definition, steps, form, texts] = await Promise.all([
     formDefinitionOf(ctx, organisationId, appointment.procedure_id),
     protocolRepo.steps(ctx.db, organisationId, appointment.id),
     protocolRepo.form(ctx.db, organisationId, appointment.id),
+    organisationTextsOf(ctx.db, organisationId),
   ]);
-  return { appointmentId: appointment.id, status: appointment.status, definition, steps, form, now: ctx.clock.now() };
+  return { appointmentId: appointment.id, status: appointment.status, definition, steps, form, now: ctx.clock.now(), texts };
 }
 
 /**

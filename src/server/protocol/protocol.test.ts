@@ -315,7 +315,7 @@ describe.each(DIALECTS)('guided protocol (%s)', (dialect) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'finestreta-otp-'));
     try {
       const file = (name: string, body: Buffer | string) => (fs.writeFileSync(path.join(dir, name), body), path.join(dir, name));
-      const cert = `-----BEGIN CERTIFICATE-----\n${(await t.ctx.seals.seal()).certificate.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
+      const cert = `-----BEGIN CERTIFICATE-----\n${(await t.ctx.seals.seal(t.orgA.id)).certificate.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
       const verified = await runTool('openssl', ['cms', '-verify', '-binary', '-content', file('record.json', stored.record), '-inform', 'DER', '-in', file('record.p7s', Buffer.from(stored.cades, 'base64')), '-CAfile', file('seal.pem', cert), '-purpose', 'any', '-out', '/dev/null']);
       expect(verified.stderr).toContain('Verification successful');
       // The evidence package carries the signed record, its signature and the protocol's steps.

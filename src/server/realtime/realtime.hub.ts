@@ -128,6 +128,23 @@ export class RealtimeHub {
     conn.channels.clear();
   }
 
+  /**
+   * Closes this node's sockets of a member of staff whose sessions an
+   * administrator ended (account disabled); returns how many. The Staff
+   * section calls it on every node through the event bus
+   * (staff-admin.routes.ts); a socket missed anyway closes at its next
+   * action, when the session is checked again (realtime.socket.ts).
+   */
+  endStaff(staffId: string): number {
+    let closed = 0;
+    for (const conn of this.connections) {
+      if (conn.staff?.id !== staffId) continue;
+      conn.close(CLOSE_CODES.unauthenticated, 'session ended');
+      closed++;
+    }
+    return closed;
+  }
+
   // --- Citizens --------------------------------------------------------------------------------
 
   /** A citizen's socket said hello: it receives its appointment's events, and older sockets of the appointment are closed. */

@@ -49,13 +49,13 @@ async function writeReceipt(ctx: AppContext, org: Organisation, entry: RegistryE
   if (stat?.finished) {
     const digest = await ctx.blobs.finish(blobId);
     // Sealed before a crash by this installation's seal (the one a restart opens again).
-    await recordReceipt(ctx, org, entry, { ...digest, sealedAt: ctx.clock.now().toISOString(), sealSubject: (await ctx.seals.seal()).subject });
+    await recordReceipt(ctx, org, entry, { ...digest, sealedAt: ctx.clock.now().toISOString(), sealSubject: (await ctx.seals.seal(org.id)).subject });
     return { blobId, ...digest };
   }
   if (stat) await ctx.blobs.destroy(blobId);
 
   const language = isLanguage(entry.language) ? entry.language : 'ca';
-  const seal = await ctx.seals.seal();
+  const seal = await ctx.seals.seal(org.id);
   // pdf-lib, qr and the signing libraries load with the first receipt, not with the server.
   const [{ renderReceipt }, { signPdf }] = await Promise.all([import('./receipt-pdf.ts'), import('../evidence/pades.ts')]);
   const doc = await renderReceipt({
@@ -74,7 +74,7 @@ async function writeReceipt(ctx: AppContext, org: Organisation, entry: RegistryE
     seal: { subject: seal.subject, isTest: seal.isTest },
   });
   const signedAt = ctx.clock.now();
-  const pdf = await signPdf(doc, await ctx.seals.cadesOptions(signedAt), {
+  const pdf = await signPdf(doc, await ctx.seals.cadesOptions(signedAt, org.id), {
     name: org.name,
     reason: `${RECEIPT_LABELS[language].title} ${entry.number}`,
     location: org.dir3,

@@ -89,6 +89,8 @@ export async function openStaffSession(ctx: AppContext, staff: Staff, method: st
     expires_at: new Date(now.getTime() + ctx.config.limits.staffSessionHours * 3_600_000).toISOString(),
   };
   await ctx.db.insertInto('staff_sessions').values(session).execute();
+  // For the administrators' Staff list (last sign-in).
+  await ctx.db.updateTable('staff').set({ last_sign_in_at: session.created_at }).where('id', '=', staff.id).execute();
   return { token, session };
 }
 

@@ -105,6 +105,17 @@ export class WebhookDispatcher {
     return ok;
   }
 
+  /**
+   * Sends one event to one subscription right away, once, outside the queue
+   * (the administration console's "send test event"): the same headers,
+   * signature, timeout and redirect policy as every delivery, so a receiver
+   * that accepts it accepts real events. Nothing is retried or recorded here.
+   */
+  sendOnce(subscription: { id: string; url: string; secret: string }, event: { id: string; type: string; body: string }): Promise<{ status: number | null; error: string | null }> {
+    const secret = this.secretOf({ subscription_id: subscription.id, secret: subscription.secret });
+    return this.post(subscription.url, secret, event.id, event.type, event.body, 1);
+  }
+
   /** The subscription's signing secret, or null when it cannot be unsealed (another master key). */
   private secretOf(row: { subscription_id: string; secret: string }): string | null {
     try {

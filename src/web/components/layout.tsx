@@ -8,7 +8,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, ScrollRestoration, useLocation } from 'react-router';
 import { isLanguage } from '../../shared/limits.ts';
-import { ApiError } from '../api/client.ts';
+import { detectBasePath, ApiError } from '../api/client.ts';
 import { fetchOrganisation } from '../api/public-api.ts';
 import type { OrganisationView } from '../api/types.ts';
 import { useLoad } from '../hooks/use-load.ts';
@@ -45,6 +45,8 @@ function Header({ organisation }: { organisation: OrganisationView | null }) {
         <div className="header__brand">
           {organisation ? (
             <Link to="/" className="header__organisation">
+              {/* Decorative: the name beside it says the same (set in the administration console). */}
+              {organisation.branding.logoUrl ? <img src={`${detectBasePath(window.location.pathname)}${organisation.branding.logoUrl}`} alt="" className="header__logo" /> : null}
               {organisation.name}
             </Link>
           ) : null}

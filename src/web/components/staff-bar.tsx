@@ -43,6 +43,13 @@ export function StaffBar({ staff, onSignOut }: StaffBarProps) {
               {t('indicators.nav')}
             </NavLink>
           </li>
+          {staff.role === 'admin' ? (
+            <li>
+              <NavLink to="/staff/admin" className="staff-bar__link">
+                {t('admin.nav.console')}
+              </NavLink>
+            </li>
+          ) : null}
           <li>
             <NavLink to="/staff/account" className="staff-bar__link">
               {t('staff.bar.account')}

@@ -32,6 +32,18 @@ import phoneEs from './locales/phone/es.json';
 import verifyCa from './locales/verify/ca.json';
 import verifyEn from './locales/verify/en.json';
 import verifyEs from './locales/verify/es.json';
+import adminCa from './locales/admin/ca.json';
+import adminEn from './locales/admin/en.json';
+import adminEs from './locales/admin/es.json';
+import adminSchedulesCa from './locales/adminSchedules/ca.json';
+import adminSchedulesEn from './locales/adminSchedules/en.json';
+import adminSchedulesEs from './locales/adminSchedules/es.json';
+import adminIntegrationsCa from './locales/adminIntegrations/ca.json';
+import adminIntegrationsEn from './locales/adminIntegrations/en.json';
+import adminIntegrationsEs from './locales/adminIntegrations/es.json';
+import adminPeopleCa from './locales/adminPeople/ca.json';
+import adminPeopleEn from './locales/adminPeople/en.json';
+import adminPeopleEs from './locales/adminPeople/es.json';
 import protocolCa from './locales/protocol/ca.json';
 import protocolEn from './locales/protocol/en.json';
 import protocolEs from './locales/protocol/es.json';
@@ -87,9 +99,9 @@ export async function initI18n(): Promise<typeof i18next> {
     .init({
       // Each feature's catalogue lives in its own file (one top-level key each) and is merged here.
       resources: {
-        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa, ...liveCa, ...interpreterCa, ...phoneCa, ...verifyCa, ...protocolCa, ...surveyCa, ...indicatorsCa } },
-        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs, ...liveEs, ...interpreterEs, ...phoneEs, ...verifyEs, ...protocolEs, ...surveyEs, ...indicatorsEs } },
-        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn, ...liveEn, ...interpreterEn, ...phoneEn, ...verifyEn, ...protocolEn, ...surveyEn, ...indicatorsEn } },
+        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa, ...liveCa, ...interpreterCa, ...phoneCa, ...verifyCa, ...protocolCa, ...surveyCa, ...indicatorsCa, ...adminCa, ...adminSchedulesCa, ...adminPeopleCa, ...adminIntegrationsCa } },
+        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs, ...liveEs, ...interpreterEs, ...phoneEs, ...verifyEs, ...protocolEs, ...surveyEs, ...indicatorsEs, ...adminEs, ...adminSchedulesEs, ...adminPeopleEs, ...adminIntegrationsEs } },
+        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn, ...liveEn, ...interpreterEn, ...phoneEn, ...verifyEn, ...protocolEn, ...surveyEn, ...indicatorsEn, ...adminEn, ...adminSchedulesEn, ...adminPeopleEn, ...adminIntegrationsEn } },
       },
       lng: initial,
       fallbackLng: DEFAULT_LANGUAGE,

@@ -18,6 +18,7 @@ import { Loading } from '../../components/content.tsx';
 import { LoadProblem } from '../../components/problem.tsx';
 import { StaffBar } from '../../components/staff-bar.tsx';
 import { StaffAreaContext, useStaffArea, type SignedOutState, type StaffArea } from './staff-session.ts';
+import { SealExpiryBanner } from '../admin/integrations/seal-expiry-banner.tsx';
 
 function loginPath(next: string): string {
   return `/staff/login?next=${encodeURIComponent(next)}`;
@@ -120,6 +121,7 @@ export function RequireStaff() {
   return (
     <>
       <StaffBar staff={session.staff} onSignOut={signOut} />
+      <SealExpiryBanner role={session.staff.role} />
       <Outlet />
     </>
   );

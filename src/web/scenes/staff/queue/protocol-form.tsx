@@ -66,8 +66,8 @@ function AddressInputs({ field, value, error, onChange }: { field: FormFieldView
   );
 }
 
-/** One field, by its type. */
-function FieldInput({ field, value, error, onChange }: { field: FormFieldView; value: TypedValue; error?: string | undefined; onChange: (v: TypedValue) => void }) {
+/** One field, by its type (also the live preview of the administration console's form builder). */
+export function FieldInput({ field, value, error, onChange }: { field: FormFieldView; value: TypedValue; error?: string | undefined; onChange: (v: TypedValue) => void }) {
   const { t } = useTranslation();
   const id = `pf-${field.key}`;
   const label = field.required ? field.label : `${field.label} ${t('protocol.form.optional')}`;

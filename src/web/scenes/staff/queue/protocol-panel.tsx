@@ -334,7 +334,7 @@ export function ProtocolPanel({ appointmentId, csrfToken, timeZone, client, inCa
       {current ? (
         <div className="protocol-current">
           <h3 className="heading-s">{t('protocol.current', { n: PROTOCOL_STEPS.indexOf(current) + 1, label: label(current) })}</h3>
-          <p className="body">{t(`protocol.steps.${current}.say`)}</p>
+          <p className="body">{current === 'recording_notice' && view?.recordingNotice ? view.recordingNotice : t(`protocol.steps.${current}.say`)}</p>
           {!inCall && current !== 'receipt' ? <p className="body">{t('protocol.needsCall')}</p> : null}
           {action}
           <SkipStep key={current} step={current} busy={busy} onSkip={skip(current)} />
