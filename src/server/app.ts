@@ -37,6 +37,8 @@ import { noShowHandlers } from './realtime/no-show.service.ts';
 import { realtimeRoutes } from './realtime/realtime.routes.ts';
 import { interpreterRoutes } from './interpreters/interpreters.routes.ts';
 import { evidencePackageRoutes } from './evidence-package/package.routes.ts';
+import { deliveryRoutes } from './delivery/delivery.routes.ts';
+import { DeliveryWorker } from './delivery/delivery.worker.ts';
 import { snapshotRoutes } from './snapshots/snapshots.routes.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
 import { recordingRoutes } from './recordings/recordings.routes.ts';
@@ -68,6 +70,8 @@ export interface App {
   webhooks: WebhookDispatcher;
   /** Scans, shreds and expires documents; `main` starts it, tests call `runDue()`. */
   documents: DocumentWorker;
+  /** Delivers sealed evidence to case management (the outbox); `main` starts it, tests call `runDue()`. */
+  deliveries: DeliveryWorker;
   tenants: TenantResolver;
   /** The waiting room and the call: this node's sockets and their fan-out over `bus`. */
   realtime: Realtime;
@@ -123,8 +127,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   const jobs = new JobRunner(ctx, { ...reminderHandlers(mailer), ...noShowHandlers(mailer, (d) => realtime.service.announceDesisted(d)), ...surveyInvitationHandlers() });
   const webhooks = new WebhookDispatcher(ctx);
   const documents = new DocumentWorker(ctx);
+  const deliveries = new DeliveryWorker(ctx);
 
-  opsRoutes(http, ctx, [() => webhooks.metrics(), () => realtime.hub.metrics()]);
+  opsRoutes(http, ctx, [() => webhooks.metrics(), () => deliveries.metrics(), () => realtime.hub.metrics()]);
   registerAuditHook(http, ctx);
   await http.register(catalogueRoutes, { ctx });
   await http.register(bookingRoutes, { ctx, mailer });
@@ -139,6 +144,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await http.register(realtimeRoutes, { ctx, realtime });
   await http.register(interpreterRoutes, { ctx, realtime });
   await http.register(evidencePackageRoutes, { ctx });
+  await http.register(deliveryRoutes, { ctx });
   await http.register(snapshotRoutes, { ctx });
   await http.register(registryRoutes, { ctx });
   await http.register(recordingRoutes, { ctx, realtime });
@@ -156,7 +162,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     await http.register(devMailRoutes, { outboxDir: path.join(ctx.config.dataDir, 'outbox') });
   }
   installWebApp(http);
-  return { http, mailer, jobs, webhooks, documents, tenants, realtime, bus, routes };
+  return { http, mailer, jobs, webhooks, documents, deliveries, tenants, realtime, bus, routes };
 }
 
 /** Serves the built web app, with index.html for every client-side route. */

@@ -73,6 +73,16 @@ const envSchema = z.object({
   SEAL_POLICY: z.enum(['none', 'age-1.9']).default('none'),
   EVIDENCE_INCLUDE_DOCUMENTS: bool.default(true),
   TSA_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  DELIVERY_REST_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  DELIVERY_REST_SECRET: z.string().min(16).optional(),
+  DELIVERY_REST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  DELIVERY_REST_CLIENT_CERT: z.string().min(1).optional(),
+  DELIVERY_REST_CLIENT_KEY: z.string().min(1).optional(),
+  DELIVERY_REST_CA: z.string().min(1).optional(),
+  DELIVERY_DROP_DIR: z.string().min(1).optional(),
+  DELIVERY_DEAD_AFTER_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(72),
+  DELIVERY_LINK_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(24),
+  DELIVERY_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
 /** Validated, typed configuration. */
@@ -138,6 +148,30 @@ export type Config = {
     /** Whether evidence packages carry the citizen's documents themselves, or only their manifest (names, sizes, SHA-256). */
     includeDocuments: boolean;
   };
+  /**
+   * Delivery of sealed evidence to case management (one installation-wide
+   * setting per connector for now; each procedure picks its connector).
+   */
+  delivery: {
+    /** REST/webhook connector: where packages' metadata and download links are POSTed, and the HMAC secret; null: not configured. */
+    rest: {
+      url: string;
+      secret: string;
+      timeoutMs: number;
+      /** Mutual TLS: the client certificate and key (PEM paths), and the CA the receiver's certificate must chain to. */
+      clientCert: string | undefined;
+      clientKey: string | undefined;
+      ca: string | undefined;
+    } | null;
+    /** Drop-folder connector: the mounted folder packages are written into; null: not configured. */
+    dropDir: string | null;
+    /** A delivery not acknowledged this long after it was queued (or retried) becomes a dead letter. */
+    deadAfterHours: number;
+    /** How long a package download link handed to a receiver stays valid. */
+    linkHours: number;
+    /** How often each node looks for due deliveries, seconds. */
+    pollSeconds: number;
+  };
 };
 
 /** A configuration error listing every bad variable at once. */
@@ -162,6 +196,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   if (e.TURN_URLS?.length && !e.TURN_SECRET) throw new ConfigError(['TURN_SECRET: required when TURN_URLS is set']);
   if (e.SEAL_P12_PATH && e.SEAL_P12_PASSWORD === undefined) throw new ConfigError(['SEAL_P12_PASSWORD: required when SEAL_P12_PATH is set']);
+  if (e.DELIVERY_REST_URL && !e.DELIVERY_REST_SECRET) throw new ConfigError(['DELIVERY_REST_SECRET: required when DELIVERY_REST_URL is set']);
+  if (!e.DELIVERY_REST_CLIENT_CERT !== !e.DELIVERY_REST_CLIENT_KEY) throw new ConfigError(['DELIVERY_REST_CLIENT_CERT, DELIVERY_REST_CLIENT_KEY: set both or neither']);
   const dataDir = path.resolve(e.DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   let database: Config['database'];
@@ -213,6 +249,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       policy: e.SEAL_POLICY === 'none' ? null : e.SEAL_POLICY,
       tsaUrl: e.TSA_URL,
       includeDocuments: e.EVIDENCE_INCLUDE_DOCUMENTS,
+    },
+    delivery: {
+      rest:
+        e.DELIVERY_REST_URL && e.DELIVERY_REST_SECRET
+          ? {
+              url: e.DELIVERY_REST_URL,
+              secret: e.DELIVERY_REST_SECRET,
+              timeoutMs: e.DELIVERY_REST_TIMEOUT_SECONDS * 1000,
+              clientCert: e.DELIVERY_REST_CLIENT_CERT ? path.resolve(e.DELIVERY_REST_CLIENT_CERT) : undefined,
+              clientKey: e.DELIVERY_REST_CLIENT_KEY ? path.resolve(e.DELIVERY_REST_CLIENT_KEY) : undefined,
+              ca: e.DELIVERY_REST_CA ? path.resolve(e.DELIVERY_REST_CA) : undefined,
+            }
+          : null,
+      dropDir: e.DELIVERY_DROP_DIR ? path.resolve(e.DELIVERY_DROP_DIR) : null,
+      deadAfterHours: e.DELIVERY_DEAD_AFTER_HOURS,
+      linkHours: e.DELIVERY_LINK_HOURS,
+      pollSeconds: e.DELIVERY_POLL_SECONDS,
     },
   };
 }

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   app.webhooks.start(10_000);
   app.jobs.start(config.jobsPollSeconds * 1000);
   app.documents.start(5_000);
+  app.deliveries.start(config.delivery.pollSeconds * 1000);
 
   const lines = [
     '',
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     stopHousekeeping();
     await app.jobs.stop();
     await app.documents.stop();
+    await app.deliveries.stop();
     await app.mailer.stop();
     await app.webhooks.stop();
     await app.http.close();

@@ -32,6 +32,7 @@ import { AccountScene } from './scenes/staff/account-scene.tsx';
 import { AgendaScene } from './scenes/staff/agenda-scene.tsx';
 import { DocumentViewerScene } from './scenes/staff/documents/document-viewer-scene.tsx';
 import { IndicatorsScene } from './scenes/staff/indicators/indicators-scene.tsx';
+import { DeliveriesScene } from './scenes/staff/deliveries/deliveries-scene.tsx';
 import { QueueScene } from './scenes/staff/queue/queue-scene.tsx';
 import { StaffCallScene } from './scenes/staff/queue/staff-call-scene.tsx';
 import { AppointmentScene as StaffAppointmentScene } from './scenes/staff/appointment-scene.tsx';
@@ -119,6 +120,7 @@ export const routes: RouteObject[] = [
               { path: 'queue', element: <QueueScene /> },
               { path: 'calls/:id', element: <StaffCallScene /> },
               { path: 'indicators', element: <IndicatorsScene /> },
+              { path: 'deliveries', element: <DeliveriesScene /> },
               {
                 // The console is loaded only when an administrator opens it: citizens' phones never download it.
                 path: 'admin',

@@ -10,6 +10,7 @@ import type { AsicWriter } from '../evidence/asic-writer.ts';
 import type { CadesOptions } from '../evidence/cades.ts';
 import { buildEniDocument, buildEniFile, eniDocumentId, eniFileId, type IndexedDocument } from '../evidence/eni.ts';
 import { EventChain, eventLogJson, type EvidenceEvent, type JsonValue } from '../evidence/event-log.ts';
+import { enqueueDelivery } from '../delivery/delivery.service.ts';
 import { packageRepo, type PackageSources } from './package.repo.ts';
 import type { EvidencePackageRow } from './package.tables.ts';
 
@@ -99,6 +100,8 @@ export async function sealEvidencePackage(ctx: AppContext, org: Organisation, ap
         size: digest.size,
         files: sealed.files.length,
       });
+      // The outbox row commits with the package: a sealed package whose procedure has a connector is never left undelivered.
+      await enqueueDelivery(trx, ctx.config, { organisationId: org.id, appointmentId: sources.appointment.id, packageId: row.id, now, actor });
     });
     return { row, files: sealed.files.map((f) => ({ name: f.name, sha256: f.sha256, size: f.size })) };
   } catch (error) {

@@ -43,6 +43,13 @@ export function StaffBar({ staff, onSignOut }: StaffBarProps) {
               {t('indicators.nav')}
             </NavLink>
           </li>
+          {staff.role === 'supervisor' || staff.role === 'admin' ? (
+            <li>
+              <NavLink to="/staff/deliveries" className="staff-bar__link">
+                {t('delivery.nav')}
+              </NavLink>
+            </li>
+          ) : null}
           {staff.role === 'admin' ? (
             <li>
               <NavLink to="/staff/admin" className="staff-bar__link">

@@ -53,6 +53,9 @@ import surveyEs from './locales/survey/es.json';
 import indicatorsCa from './locales/indicators/ca.json';
 import indicatorsEn from './locales/indicators/en.json';
 import indicatorsEs from './locales/indicators/es.json';
+import deliveryCa from './locales/delivery/ca.json';
+import deliveryEn from './locales/delivery/en.json';
+import deliveryEs from './locales/delivery/es.json';
 
 const STORAGE_KEY = 'finestreta.language';
 
@@ -99,9 +102,9 @@ export async function initI18n(): Promise<typeof i18next> {
     .init({
       // Each feature's catalogue lives in its own file (one top-level key each) and is merged here.
       resources: {
-        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa, ...liveCa, ...interpreterCa, ...phoneCa, ...verifyCa, ...protocolCa, ...surveyCa, ...indicatorsCa, ...adminCa, ...adminSchedulesCa, ...adminPeopleCa, ...adminIntegrationsCa } },
-        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs, ...liveEs, ...interpreterEs, ...phoneEs, ...verifyEs, ...protocolEs, ...surveyEs, ...indicatorsEs, ...adminEs, ...adminSchedulesEs, ...adminPeopleEs, ...adminIntegrationsEs } },
-        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn, ...liveEn, ...interpreterEn, ...phoneEn, ...verifyEn, ...protocolEn, ...surveyEn, ...indicatorsEn, ...adminEn, ...adminSchedulesEn, ...adminPeopleEn, ...adminIntegrationsEn } },
+        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa, ...liveCa, ...interpreterCa, ...phoneCa, ...verifyCa, ...protocolCa, ...surveyCa, ...indicatorsCa, ...adminCa, ...adminSchedulesCa, ...adminPeopleCa, ...adminIntegrationsCa, ...deliveryCa } },
+        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs, ...liveEs, ...interpreterEs, ...phoneEs, ...verifyEs, ...protocolEs, ...surveyEs, ...indicatorsEs, ...adminEs, ...adminSchedulesEs, ...adminPeopleEs, ...adminIntegrationsEs, ...deliveryEs } },
+        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn, ...liveEn, ...interpreterEn, ...phoneEn, ...verifyEn, ...protocolEn, ...surveyEn, ...indicatorsEn, ...adminEn, ...adminSchedulesEn, ...adminPeopleEn, ...adminIntegrationsEn, ...deliveryEn } },
       },
       lng: initial,
       fallbackLng: DEFAULT_LANGUAGE,

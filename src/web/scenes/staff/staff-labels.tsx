@@ -101,6 +101,9 @@ export function eventLabel(type: string, t: TFunction, exists: (key: string) => 
   // Phone links (`uploader.issued`…) are worded by the phone catalogue.
   const phone = `phone.history.types.${name}`;
   if (exists(phone)) return t(phone);
+  // Deliveries to case management (`delivery.queued`…) are worded by the delivery catalogue.
+  const delivery = `delivery.history.types.${name}`;
+  if (exists(delivery)) return t(delivery);
   // The wrap-up and the survey (`call.wrapped_up`, `survey.answered`…) are worded by the survey catalogue.
   const survey = `survey.history.types.${name}`;
   return exists(survey) ? t(survey) : type;
