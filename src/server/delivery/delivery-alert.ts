@@ -3,8 +3,8 @@ import type { AppContext } from '../context.ts';
 import type { Organisation } from '../db/schema.ts';
 import { renderMailHtml, renderMailText, type MailDocument } from '../mail/mail.layout.ts';
 import { organisationBaseUrl } from '../mail/mail.queue.ts';
-import { organisationLanguages } from '../organisations/organisation.present.ts';
-import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../../shared/limits.ts';
+import { fillTemplate, mailLeaders, staffLanguage } from '../mail/staff-alert.ts';
+import type { Language } from '../../shared/limits.ts';
 import { deliveryRepo } from './delivery.repo.ts';
 
 /**
@@ -22,27 +22,11 @@ export async function alertDeadDelivery(ctx: AppContext, deliveryId: string): Pr
   const row = await deliveryRepo.forAttempt(ctx.db, deliveryId);
   const org = row ? await ctx.db.selectFrom('organisations').selectAll().where('id', '=', row.organisation_id).executeTakeFirst() : undefined;
   if (!row || !org) return 0;
-  const people = await ctx.db
-    .selectFrom('staff')
-    .select(['email'])
-    .where('organisation_id', '=', org.id)
-    .where('role', 'in', ['supervisor', 'admin'])
-    .where('active', '=', 1)
-    .execute();
   const url = `${await organisationBaseUrl(ctx, org.id, org.slug)}/staff/deliveries`;
   const mail = deadDeliveryMail(org, { reference: row.appointment_reference, createdAt: row.created_at, attempts: row.attempts, lastError: row.last_error }, url);
-  let sent = 0;
-  for (const person of people) {
-    try {
-      await ctx.mail.send({ to: person.email, ...mail }, ctx.config.mailFrom);
-      sent++;
-    } catch (error) {
-      // The address is personal data: the log names the delivery only.
-      ctx.log.warn({ err: error, deliveryId }, 'dead delivery alert not sent to one recipient');
-    }
-  }
-  if (sent === 0 && people.length > 0) await deliveryRepo.clearAlerted(ctx.db, deliveryId);
-  else ctx.log.info({ deliveryId, organisationId: org.id, recipients: sent }, 'dead delivery alert sent');
+  const { recipients, sent } = await mailLeaders(ctx, org, mail, { deliveryId }, 'dead delivery alert');
+  // Nobody could be told: unmark, so a later round tries again.
+  if (sent === 0 && recipients > 0) await deliveryRepo.clearAlerted(ctx.db, deliveryId);
   return sent;
 }
 
@@ -85,19 +69,14 @@ const LABELS: Record<Language, { subject: string; heading: string; intro: string
   },
 };
 
-function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (_m, name: string) => values[name] ?? '');
-}
-
 /** The dead-letter email (both bodies), in the organisation's default language. */
 export function deadDeliveryMail(org: Organisation, d: { reference: string; createdAt: string; attempts: number; lastError: string | null }, url: string) {
-  const first = organisationLanguages(org)[0] ?? DEFAULT_LANGUAGE;
-  const lang: Language = isLanguage(first) ? first : DEFAULT_LANGUAGE;
+  const lang = staffLanguage(org);
   const l = LABELS[lang];
   const queued = DateTime.fromISO(d.createdAt, { zone: org.time_zone }).setLocale(lang).toLocaleString(DateTime.DATETIME_FULL);
   const doc: MailDocument = {
     language: lang,
-    title: fill(l.subject, { reference: d.reference }),
+    title: fillTemplate(l.subject, { reference: d.reference }),
     brand: org.name,
     heading: l.heading,
     blocks: [
@@ -114,7 +93,7 @@ export function deadDeliveryMail(org: Organisation, d: { reference: string; crea
       { kind: 'paragraph', text: l.action },
       { kind: 'link', label: l.link, url },
     ],
-    footer: [fill(l.footer, { organisation: org.name })],
+    footer: [fillTemplate(l.footer, { organisation: org.name })],
   };
   return { subject: doc.title, html: renderMailHtml(doc), text: renderMailText(doc), language: lang };
 }

@@ -308,4 +308,38 @@ describe.each(DIALECTS)('document space (%s)', (dialect) => {
     expect(gone.purged_at).not.toBeNull();
     t.clock.set(new Date('2026-03-02T07:00:00Z'));
   });
+
+  it('keeps the documents past the retention period while the evidence waits to be acknowledged by case management, and purges them after', async () => {
+    const erin = await citizenWithAppointment(t, { procedureId: padro, startsAt: THU('11:00'), email: 'erin@example.org', idNumber: '30000004T' });
+    expect((await tusClient(port, erin).upload({ slot: idSlot, filename: 'dni.png' }, tinyPng(), 1)).last.status).toBe(204);
+    await t.ctx.db.updateTable('appointments').set({ status: 'completed', updated_at: THU('11:15') }).where('id', '=', erin.appointmentId).execute();
+    await t.ctx.db.updateTable('procedures').set({ delivery_connector: 'rest' }).where('id', '=', padro).execute();
+    const blob = async () => (await t.ctx.db.selectFrom('documents').select(['blob_id']).where('appointment_id', '=', erin.appointmentId).executeTakeFirstOrThrow()).blob_id;
+    try {
+      t.clock.set(new Date(Date.parse(THU('11:15')) + 31 * 86_400_000));
+      // A connector and no delivery yet (the package not sealed): kept.
+      await t.app.documents.runDue();
+      expect(await blob()).not.toBeNull();
+      // Delivery pending, then dead: kept.
+      const packageId = randomUUID();
+      await t.ctx.db
+        .insertInto('evidence_packages')
+        .values({ id: packageId, organisation_id: t.orgA.id, appointment_id: erin.appointmentId, blob_id: randomUUID(), size: 1, sha256: '0'.repeat(64), file_count: 1, seal_subject: 'TEST SEAL', timestamped: 0, created_by: 'system', created_at: THU('11:20') })
+        .execute();
+      const delivery = { id: randomUUID(), organisation_id: t.orgA.id, appointment_id: erin.appointmentId, package_id: packageId, connector: 'rest', state: 'pending' as const, attempts: 3, next_attempt_at: THU('12:00'), lease_owner: null, lease_until: null, last_error: 'http_500', reference: null, acknowledged_at: null, dead_after: THU('12:00'), dead_at: null, alerted_at: null, created_at: THU('11:20') };
+      await t.ctx.db.insertInto('deliveries').values(delivery).execute();
+      await t.app.documents.runDue();
+      expect(await blob()).not.toBeNull();
+      await t.ctx.db.updateTable('deliveries').set({ state: 'dead', dead_at: THU('12:00') }).where('id', '=', delivery.id).execute();
+      await t.app.documents.runDue();
+      expect(await blob()).not.toBeNull();
+      // Acknowledged by the receiver: purged.
+      await t.ctx.db.updateTable('deliveries').set({ state: 'acknowledged', reference: 'EXP-2026-1', acknowledged_at: THU('12:30') }).where('id', '=', delivery.id).execute();
+      await t.app.documents.runDue();
+      expect(await blob()).toBeNull();
+    } finally {
+      await t.ctx.db.updateTable('procedures').set({ delivery_connector: 'none' }).where('id', '=', padro).execute();
+      t.clock.set(new Date('2026-03-02T07:00:00Z'));
+    }
+  });
 });

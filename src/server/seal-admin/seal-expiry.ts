@@ -3,8 +3,8 @@ import type { AppContext } from '../context.ts';
 import type { Organisation } from '../db/schema.ts';
 import { renderMailHtml, renderMailText, type MailDocument } from '../mail/mail.layout.ts';
 import { organisationBaseUrl } from '../mail/mail.queue.ts';
-import { organisationLanguages } from '../organisations/organisation.present.ts';
-import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../../shared/limits.ts';
+import { fillTemplate, mailLeaders, staffLanguage } from '../mail/staff-alert.ts';
+import type { Language } from '../../shared/limits.ts';
 import { sealAdminRepo } from './seal-admin.repo.ts';
 
 /** Supervisors and administrators are warned this long before the seal in use expires. */
@@ -58,26 +58,10 @@ export async function warnExpiringSeals(ctx: AppContext): Promise<number> {
     if (!(await sealAdminRepo.markWarned(ctx.db, seal.id, now.toISOString()))) continue;
     const org = await ctx.db.selectFrom('organisations').selectAll().where('id', '=', seal.organisation_id).executeTakeFirst();
     if (!org) continue;
-    const people = await ctx.db
-      .selectFrom('staff')
-      .select(['email'])
-      .where('organisation_id', '=', org.id)
-      .where('role', 'in', ['supervisor', 'admin'])
-      .where('active', '=', 1)
-      .execute();
     const mail = sealExpiryMail(org, seal, `${await organisationBaseUrl(ctx, org.id, org.slug)}/staff/admin/seal`);
-    let delivered = 0;
-    for (const person of people) {
-      try {
-        await ctx.mail.send({ to: person.email, ...mail }, ctx.config.mailFrom);
-        delivered++;
-      } catch (error) {
-        // The address is personal data: the log names the seal only.
-        ctx.log.warn({ err: error, sealId: seal.id }, 'seal expiry warning not sent to one recipient');
-      }
-    }
-    if (delivered === 0 && people.length > 0) await sealAdminRepo.clearWarned(ctx.db, seal.id);
-    else ctx.log.info({ sealId: seal.id, organisationId: org.id, recipients: delivered }, 'seal expiry warning sent');
+    const { recipients, sent: delivered } = await mailLeaders(ctx, org, mail, { sealId: seal.id }, 'seal expiry warning');
+    // Nobody could be told: unmark, so a later round tries again.
+    if (delivered === 0 && recipients > 0) await sealAdminRepo.clearWarned(ctx.db, seal.id);
     sent += delivered;
   }
   return sent;
@@ -117,23 +101,18 @@ const LABELS: Record<Language, { subject: string; heading: string; intro: string
   },
 };
 
-function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (_m, name: string) => values[name] ?? '');
-}
-
 /** The warning email (both bodies) for one seal. */
 export function sealExpiryMail(org: Organisation, seal: { subject: string; not_after: string }, url: string) {
-  const first = organisationLanguages(org)[0] ?? DEFAULT_LANGUAGE;
-  const lang: Language = isLanguage(first) ? first : DEFAULT_LANGUAGE;
+  const lang = staffLanguage(org);
   const l = LABELS[lang];
   const date = DateTime.fromISO(seal.not_after, { zone: org.time_zone }).setLocale(lang).toLocaleString(DateTime.DATETIME_FULL);
   const doc: MailDocument = {
     language: lang,
-    title: fill(l.subject, { date }),
+    title: fillTemplate(l.subject, { date }),
     brand: org.name,
     heading: l.heading,
     blocks: [
-      { kind: 'paragraph', text: fill(l.intro, { organisation: org.name }) },
+      { kind: 'paragraph', text: fillTemplate(l.intro, { organisation: org.name }) },
       {
         kind: 'facts',
         items: [
@@ -144,7 +123,7 @@ export function sealExpiryMail(org: Organisation, seal: { subject: string; not_a
       { kind: 'paragraph', text: l.action },
       { kind: 'link', label: l.link, url },
     ],
-    footer: [fill(l.footer, { organisation: org.name })],
+    footer: [fillTemplate(l.footer, { organisation: org.name })],
   };
   return { subject: doc.title, html: renderMailHtml(doc), text: renderMailText(doc), language: lang };
 }

@@ -8,9 +8,8 @@
 import { useTranslation } from 'react-i18next';
 import type { ProcedureIndicators } from '../../../../shared/indicators.ts';
 import { fetchIndicatorsByProcedure } from '../../../api/indicators-api.ts';
-import { Loading } from '../../../components/content.tsx';
-import { problemMessage } from '../../../components/problem.tsx';
 import { useLoad } from '../../../hooks/use-load.ts';
+import { SectionLoad } from './section-load.tsx';
 import { formatMinutes, formatNumber, formatPercent } from './indicators-format.ts';
 import { SERIES_STYLES } from './trend-chart.tsx';
 
@@ -85,17 +84,8 @@ export function ByProcedure({ query, language }: ByProcedureProps) {
   const [state, retry] = useLoad((signal) => fetchIndicatorsByProcedure(query, signal), [key]);
   const unknown = t('indicators.unknown');
   let body;
-  if (state.status === 'loading') body = <Loading />;
-  else if (state.status === 'error') {
-    body = (
-      <>
-        <p className="body">{problemMessage(state.error, t)}</p>
-        <button type="button" className="button button--secondary" onClick={retry}>
-          {t('common.tryAgain')}
-        </button>
-      </>
-    );
-  } else if (state.data.length === 0) body = <p className="body">{t('indicators.byProcedure.none')}</p>;
+  if (state.status !== 'ready') body = <SectionLoad state={state} retry={retry} />;
+  else if (state.data.length === 0) body = <p className="body">{t('indicators.byProcedure.none')}</p>;
   else {
     body = (
       <>

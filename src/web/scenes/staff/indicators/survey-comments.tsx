@@ -5,9 +5,8 @@
  */
 import { useTranslation } from 'react-i18next';
 import { fetchSurveyComments } from '../../../api/indicators-api.ts';
-import { Loading } from '../../../components/content.tsx';
-import { problemMessage } from '../../../components/problem.tsx';
 import { useLoad } from '../../../hooks/use-load.ts';
+import { SectionLoad } from './section-load.tsx';
 import { formatMonthLong, formatNumber } from './indicators-format.ts';
 
 /** Props of {@link SurveyComments}. */
@@ -22,17 +21,8 @@ export function SurveyComments({ query, language }: SurveyCommentsProps) {
   const key = `${new URLSearchParams(query).toString()}/${language}`;
   const [state, retry] = useLoad((signal) => fetchSurveyComments(query, signal), [key]);
   let body;
-  if (state.status === 'loading') body = <Loading />;
-  else if (state.status === 'error') {
-    body = (
-      <>
-        <p className="body">{problemMessage(state.error, t)}</p>
-        <button type="button" className="button button--secondary" onClick={retry}>
-          {t('common.tryAgain')}
-        </button>
-      </>
-    );
-  } else if (state.data.length === 0) body = <p className="body">{t('indicators.comments.none')}</p>;
+  if (state.status !== 'ready') body = <SectionLoad state={state} retry={retry} />;
+  else if (state.data.length === 0) body = <p className="body">{t('indicators.comments.none')}</p>;
   else {
     body = (
       <div className="staff-table-wrap" role="region" aria-labelledby="comments-caption" tabIndex={0}>
