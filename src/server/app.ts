@@ -78,7 +78,7 @@ export interface App {
   /** The event bus between nodes (in-process, or Redis when `REDIS_URL` is set). */
   bus: EventBus;
   /** Every route registered, for the authorisation tests that must cover them all. */
-  routes: { method: string; url: string }[];
+  routes: { method: string; url: string; audit: string | undefined }[];
 }
 
 /** What a caller may choose instead of the configuration's defaults (tests, benches). */
@@ -101,7 +101,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   });
   const routes: App['routes'] = [];
   http.addHook('onRoute', (r) => {
-    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, audit: r.config?.audit });
   });
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);

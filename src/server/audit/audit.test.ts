@@ -58,4 +58,29 @@ describe.each(DIALECTS)('the audit trail (%s)', (dialect) => {
     await t.ctx.db.deleteFrom('audit_log').where('organisation_id', '=', t.orgA.id).where('seq', '=', 5).execute();
     expect(await verifyAudit(t.ctx.db, t.orgA.id)).toMatchObject({ ok: false, seq: 5, problem: 'entry 5 is missing (the next one is 6)' });
   });
+
+  /**
+   * Reads the agent's own call page repeats while the call runs (the
+   * appointment itself is recorded when opened: appointment.viewed), and
+   * the recording's chunks and the form's drafts are saved every few
+   * seconds (the recording's start and stop, and the registration of the
+   * form, are recorded).
+   */
+  const NOT_AUDITED: Record<string, string> = {
+    'GET /api/staff/appointments/:id/interpreters': 'the call page lists its own invitations',
+    'GET /api/staff/appointments/:id/evidence': 'the packages list holds no personal data; each download is recorded',
+    'GET /api/staff/appointments/:id/snapshots': 'the list holds no images; each one viewed is recorded',
+    'GET /api/staff/appointments/:id/recording': 'the recording state, read by the call page as it runs',
+    'PUT /api/staff/appointments/:id/recording/segments/:segment/chunks/:seq': 'a chunk every few seconds; start and stop are recorded',
+    'GET /api/staff/appointments/:id/protocol': 'read by the call page at each change of the protocol',
+    'PUT /api/staff/appointments/:id/protocol/form': 'drafts saved as the agent types; the registration is recorded',
+    'GET /api/staff/appointments/:id/wrapup': 'the wrap-up form, read by the call page',
+  };
+
+  it('records every staff action on an appointment’s data, or says here why not', () => {
+    const onAppointments = t.app.routes.filter((r) => r.url.startsWith('/api/staff/appointments/:id'));
+    const silent = onAppointments.filter((r) => !r.audit).map((r) => `${r.method} ${r.url}`);
+    expect(silent.sort()).toEqual(Object.keys(NOT_AUDITED).sort());
+    expect(onAppointments.length).toBeGreaterThan(silent.length + 20);
+  });
 });

@@ -46,7 +46,7 @@ export const interpreterRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; realtim
 
   app.post(
     '/api/staff/appointments/:id/interpreters',
-    { onRequest: write, schema: { params: appointmentParams, body: invitationRequest, response: { 201: envelope(createdInvitationView) } } },
+    { onRequest: write, config: { audit: 'interpreter.invited' }, schema: { params: appointmentParams, body: invitationRequest, response: { 201: envelope(createdInvitationView) } } },
     async (request, reply) => {
       const created = await createInvitation(ctx, orgOf(request), guard.principalOf(request).staff, request.params.id, request.body);
       return reply.status(201).header('cache-control', 'no-store').send({ data: created });
@@ -55,7 +55,7 @@ export const interpreterRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; realtim
 
   app.post(
     '/api/staff/appointments/:id/interpreters/:invitationId/revoke',
-    { onRequest: write, schema: { params: invitationParams, body: z.object({}).strict(), response: { 200: envelope(staffInvitationsView) } } },
+    { onRequest: write, config: { audit: 'interpreter.revoked' }, schema: { params: invitationParams, body: z.object({}).strict(), response: { 200: envelope(staffInvitationsView) } } },
     async (request) => {
       const { id, invitationId } = request.params;
       return { data: await revokeInvitation(ctx, orgOf(request), guard.principalOf(request).staff, id, invitationId, disconnect) };

@@ -40,7 +40,7 @@ export const protocolRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; realtime: 
 
   app.post(
     `${base}/steps/:step/complete`,
-    { onRequest: write, schema: { params: stepParams, body: anyObject, response: { 200: envelope(protocolView) } } },
+    { onRequest: write, config: { audit: 'protocol.step_completed' }, schema: { params: stepParams, body: anyObject, response: { 200: envelope(protocolView) } } },
     async (request, reply) => {
       const { id, step } = request.params;
       reply.header('cache-control', 'no-store');
@@ -50,7 +50,7 @@ export const protocolRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; realtime: 
 
   app.post(
     `${base}/steps/:step/skip`,
-    { onRequest: write, schema: { params: stepParams, body: skipStepRequest, response: { 200: envelope(protocolView) } } },
+    { onRequest: write, config: { audit: 'protocol.step_skipped' }, schema: { params: stepParams, body: skipStepRequest, response: { 200: envelope(protocolView) } } },
     async (request, reply) => {
       const { id, step } = request.params;
       reply.header('cache-control', 'no-store');
@@ -65,7 +65,7 @@ export const protocolRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; realtime: 
 
   app.post(
     `${base}/form/read-aloud`,
-    { onRequest: write, schema: { params: appointmentParams, body: z.object({}).strict(), response: { 200: envelope(protocolView) } } },
+    { onRequest: write, config: { audit: 'protocol.read_aloud' }, schema: { params: appointmentParams, body: z.object({}).strict(), response: { 200: envelope(protocolView) } } },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       return { data: await markReadAloud(ctx, orgOf(request), guard.principalOf(request).staff, request.params.id, request.lang, notify) };
@@ -74,7 +74,7 @@ export const protocolRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; realtime: 
 
   app.post(
     `${base}/consent/otp`,
-    { onRequest: write, config: { rateLimit: { max: 10, timeWindow: 60_000 } }, schema: { params: appointmentParams, body: z.object({}).strict(), response: { 200: envelope(protocolView) } } },
+    { onRequest: write, config: { audit: 'protocol.otp_sent', rateLimit: { max: 10, timeWindow: 60_000 } }, schema: { params: appointmentParams, body: z.object({}).strict(), response: { 200: envelope(protocolView) } } },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       return { data: await sendOtp(ctx, orgOf(request), guard.principalOf(request).staff, request.params.id, request.lang, notify) };

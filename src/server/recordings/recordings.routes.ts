@@ -60,7 +60,7 @@ export const recordingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; realtime:
 
   app.post(
     '/api/staff/appointments/:id/recording/segments',
-    { onRequest: write, schema: { params: appointmentParams, body: startSegmentRequest, response: { 201: envelope(segmentStarted) } } },
+    { onRequest: write, config: { audit: 'recording.started' }, schema: { params: appointmentParams, body: startSegmentRequest, response: { 201: envelope(segmentStarted) } } },
     async (request, reply) => {
       const staff = guard.principalOf(request).staff;
       const appointment = await appointmentFor(request, request.params.id, 'write');
@@ -93,7 +93,7 @@ export const recordingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; realtime:
 
   app.post(
     '/api/staff/appointments/:id/recording/stop',
-    { onRequest: write, schema: { params: appointmentParams, body: stopRecordingRequest, response: { 200: envelope(recordingView) } } },
+    { onRequest: write, config: { audit: 'recording.stopped' }, schema: { params: appointmentParams, body: stopRecordingRequest, response: { 200: envelope(recordingView) } } },
     async (request, reply) => {
       const staff = guard.principalOf(request).staff;
       const appointment = await appointmentFor(request, request.params.id, 'write');

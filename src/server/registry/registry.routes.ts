@@ -82,6 +82,7 @@ export const registryRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     '/api/staff/appointments/:id/registry',
     {
       onRequest: staff.require(STAFF_ROLES_ANY, { csrf: true }),
+      config: { audit: 'registry.entry_made' },
       schema: { params: appointmentParams, body: registerRequest, response: { 201: envelope(registeredView) } },
     },
     async (request, reply) => {

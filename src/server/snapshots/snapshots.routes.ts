@@ -29,7 +29,7 @@ export const snapshotRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
 
   app.post(
     '/api/staff/appointments/:id/snapshots/:kind',
-    { onRequest: write, config: { rateLimit: { max: 60, timeWindow: 60_000 } }, schema: { params: kindParams, response: { 201: envelope(snapshotView) } } },
+    { onRequest: write, config: { audit: 'snapshot.taken', rateLimit: { max: 60, timeWindow: 60_000 } }, schema: { params: kindParams, response: { 201: envelope(snapshotView) } } },
     async (request, reply) => {
       const type = String(request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
       const body = request.body as Readable | undefined;

@@ -32,7 +32,7 @@ export const surveysRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
 
   app.put(
     base,
-    { onRequest: guard.require(STAFF_ROLES_ANY, { csrf: true }), schema: { params: appointmentParams, body: wrapupRequest, response: { 200: envelope(wrapupView) } } },
+    { onRequest: guard.require(STAFF_ROLES_ANY, { csrf: true }), config: { audit: 'call.wrapped_up' }, schema: { params: appointmentParams, body: wrapupRequest, response: { 200: envelope(wrapupView) } } },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       return { data: await saveWrapup(ctx, orgOf(request), guard.principalOf(request).staff, request.params.id, request.body) };
