@@ -171,27 +171,21 @@ function Member({ initial, offices }: { initial: StaffMemberView; offices: Offic
         </h2>
         {member.active ? (
           confirming === 'disable' ? (
-            <StaffConfirm id="disable-confirm" title={t('adminPeople.staff.member.disableTitle', { name })}>
-              <p className="body">{t('adminPeople.staff.member.disableBody')}</p>
-              <div className="button-group">
-                <button
-                  type="button"
-                  className="button button--warning"
-                  aria-disabled={busy}
-                  onClick={() =>
-                    void run(async () => {
-                      const { endedSessions } = await disableStaff(csrfToken, member.id);
-                      return [t('adminPeople.staff.member.disabled', { name }), t('adminPeople.staff.member.disabledDetail', { count: endedSessions })];
-                    })
-                  }
-                >
-                  {t('adminPeople.staff.member.disableConfirm')}
-                </button>
-                <button type="button" className="button button--secondary" onClick={() => cancel('disable')}>
-                  {t('adminPeople.staff.member.cancel')}
-                </button>
-              </div>
-            </StaffConfirm>
+            <ConfirmBox
+              id="disable-confirm"
+              title={t('adminPeople.staff.member.disableTitle', { name })}
+              body={t('adminPeople.staff.member.disableBody')}
+              confirm={t('adminPeople.staff.member.disableConfirm')}
+              cancel={t('adminPeople.staff.member.cancel')}
+              busy={busy}
+              onConfirm={() =>
+                void run(async () => {
+                  const { endedSessions } = await disableStaff(csrfToken, member.id);
+                  return [t('adminPeople.staff.member.disabled', { name }), t('adminPeople.staff.member.disabledDetail', { count: endedSessions })];
+                })
+              }
+              onCancel={() => cancel('disable')}
+            />
           ) : (
             <button ref={disableButton} type="button" className="button button--warning" onClick={() => setConfirming('disable')}>
               {t('adminPeople.staff.member.disable')}
@@ -214,27 +208,21 @@ function Member({ initial, offices }: { initial: StaffMemberView; offices: Offic
         )}
         {member.totpEnabled ? (
           confirming === 'reset' ? (
-            <StaffConfirm id="reset-confirm" title={t('adminPeople.staff.member.resetTitle', { name })}>
-              <p className="body">{t('adminPeople.staff.member.resetBody')}</p>
-              <div className="button-group">
-                <button
-                  type="button"
-                  className="button button--warning"
-                  aria-disabled={busy}
-                  onClick={() =>
-                    void run(async () => {
-                      await resetStaffTotp(csrfToken, member.id);
-                      return t('adminPeople.staff.member.resetDone', { name });
-                    })
-                  }
-                >
-                  {t('adminPeople.staff.member.resetConfirm')}
-                </button>
-                <button type="button" className="button button--secondary" onClick={() => cancel('reset')}>
-                  {t('adminPeople.staff.member.cancel')}
-                </button>
-              </div>
-            </StaffConfirm>
+            <ConfirmBox
+              id="reset-confirm"
+              title={t('adminPeople.staff.member.resetTitle', { name })}
+              body={t('adminPeople.staff.member.resetBody')}
+              confirm={t('adminPeople.staff.member.resetConfirm')}
+              cancel={t('adminPeople.staff.member.cancel')}
+              busy={busy}
+              onConfirm={() =>
+                void run(async () => {
+                  await resetStaffTotp(csrfToken, member.id);
+                  return t('adminPeople.staff.member.resetDone', { name });
+                })
+              }
+              onCancel={() => cancel('reset')}
+            />
           ) : (
             <>
               <p className="body" id="reset-totp-hint">
@@ -248,5 +236,22 @@ function Member({ initial, offices }: { initial: StaffMemberView; offices: Offic
         ) : null}
       </section>
     </>
+  );
+}
+
+/** A confirmation in place: what will happen, the action (a warning button) and a way back. */
+function ConfirmBox(props: { id: string; title: string; body: string; confirm: string; cancel: string; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
+  return (
+    <StaffConfirm id={props.id} title={props.title}>
+      <p className="body">{props.body}</p>
+      <div className="button-group">
+        <button type="button" className="button button--warning" aria-disabled={props.busy} onClick={props.onConfirm}>
+          {props.confirm}
+        </button>
+        <button type="button" className="button button--secondary" onClick={props.onCancel}>
+          {props.cancel}
+        </button>
+      </div>
+    </StaffConfirm>
   );
 }

@@ -19,7 +19,7 @@ import { useLoad } from '../../../hooks/use-load.ts';
 import { useOrganisation } from '../../../hooks/use-organisation.ts';
 import { addDays, formatDayWithYear, localDateOf } from '../../../i18n/format.ts';
 import { useStaffPageTitle, useStaffSession } from '../../staff/staff-session.ts';
-import { Feedback, problemsOf, SchedulesNav, usePageFeedback } from './schedules-common.tsx';
+import { Feedback, SchedulesNav, usePageFeedback, useScheduleAction } from './schedules-common.tsx';
 
 const EMPTY: ClosureBody = { date: '', staffId: '', kind: 'closed', start: '', end: '', reason: '' };
 const FIELDS: Record<string, string> = { date: 'closure-date', staffId: 'closure-who', kind: 'closure-kind', start: 'closure-start', end: 'closure-end', reason: 'closure-reason' };
@@ -41,7 +41,6 @@ export function ClosuresScene() {
     return { closures, agents };
   }, [reload, today]);
   const [draft, setDraft] = useState<ClosureBody>(EMPTY);
-  const [busy, setBusy] = useState(false);
   const [file, setFile] = useState<{ name: string; content: string } | null>(null);
   const [importFor, setImportFor] = useState('');
   const [preview, setPreview] = useState<ImportView | null>(null);
@@ -53,19 +52,7 @@ export function ClosuresScene() {
     ...(state.status === 'ready' ? state.data.agents.filter((a) => a.active).map((a) => ({ value: a.id, label: a.displayName })) : []),
   ];
 
-  const run = async (action: () => Promise<string>, fieldIds: Record<string, string>) => {
-    if (busy) return;
-    feedback.start();
-    setBusy(true);
-    try {
-      feedback.done(await action());
-      setReload((n) => n + 1);
-    } catch (error) {
-      feedback.fail(problemsOf(error, t, fieldIds), error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, run } = useScheduleAction(feedback, () => setReload((n) => n + 1));
 
   const add = (event: FormEvent) => {
     event.preventDefault();

@@ -13,7 +13,7 @@ import { StaffConfirm } from '../../../components/staff-confirm.tsx';
 import { TextField } from '../../../components/text-field.tsx';
 import { useLoad } from '../../../hooks/use-load.ts';
 import { useStaffPageTitle, useStaffSession } from '../../staff/staff-session.ts';
-import { Feedback, problemsOf, SchedulesNav, usePageFeedback } from './schedules-common.tsx';
+import { Feedback, SchedulesNav, usePageFeedback, useScheduleAction } from './schedules-common.tsx';
 
 /** The offices page. */
 export function OfficesScene() {
@@ -26,21 +26,8 @@ export function OfficesScene() {
   const [name, setName] = useState('');
   const [renaming, setRenaming] = useState<OfficeView | null>(null);
   const [newName, setNewName] = useState('');
-  const [busy, setBusy] = useState(false);
 
-  const run = async (action: () => Promise<string>, fieldIds: Record<string, string>) => {
-    if (busy) return;
-    feedback.start();
-    setBusy(true);
-    try {
-      feedback.done(await action());
-      setReload((n) => n + 1);
-    } catch (error) {
-      feedback.fail(problemsOf(error, t, fieldIds), error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, run } = useScheduleAction(feedback, () => setReload((n) => n + 1));
 
   const add = (event: FormEvent) => {
     event.preventDefault();

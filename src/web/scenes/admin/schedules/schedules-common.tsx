@@ -93,6 +93,30 @@ export function usePageFeedback() {
 }
 
 /** The top of a page: success banner or error summary, and the appointments in the way. */
+/**
+ * Runs one change of a schedules page at a time: the page's feedback
+ * cleared, the success message or the problems (linked to `fieldIds`)
+ * shown, and `onDone` (reload the page's data) after a success.
+ */
+export function useScheduleAction(feedback: ReturnType<typeof usePageFeedback>, onDone: () => void) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const run = async (action: () => Promise<string>, fieldIds: Record<string, string>) => {
+    if (busy) return;
+    feedback.start();
+    setBusy(true);
+    try {
+      feedback.done(await action());
+      onDone();
+    } catch (error) {
+      feedback.fail(problemsOf(error, t, fieldIds), error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, run };
+}
+
 export function Feedback({ feedback }: { feedback: ReturnType<typeof usePageFeedback> }) {
   return (
     <>
