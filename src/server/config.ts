@@ -53,6 +53,7 @@ const envSchema = z.object({
     .optional(),
   JOBS_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   STORAGE_DIR: z.string().min(1).optional(),
+  AUDIT_ANCHOR_DIR: z.string().min(1).optional(),
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(2 ** 40).default(4 * 1024 ** 3),
   UPLOAD_EXPIRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   DOCUMENT_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
@@ -116,6 +117,8 @@ export type Config = {
   jobsPollSeconds: number;
   /** Base64 master key wrapping secrets at rest; generated into DATA_DIR when absent (development). */
   masterKey: string | undefined;
+  /** Where the audit trail's chain heads are anchored, outside the database (see `audit-anchor.ts`). */
+  auditAnchorDir: string;
   documents: {
     /** Folder of the encrypted blob store (a shared volume when several nodes run). */
     storageDir: string;
@@ -230,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       staffSessionHours: e.STAFF_SESSION_HOURS,
     },
     masterKey: e.MASTER_KEY,
+    auditAnchorDir: path.resolve(e.AUDIT_ANCHOR_DIR ?? path.join(dataDir, 'audit-anchors')),
     jobsPollSeconds: e.JOBS_POLL_SECONDS,
     documents: {
       storageDir: path.resolve(e.STORAGE_DIR ?? path.join(dataDir, 'storage')),

@@ -1,4 +1,5 @@
 import type { AppContext } from './context.ts';
+import { anchorAuditHeads } from './audit/audit-anchor.ts';
 import { integrationRepo } from './integration/integration.repo.ts';
 import { settleAbandonedRecordings } from './recordings/recordings.service.ts';
 import { warnExpiringSeals } from './seal-admin/seal-expiry.ts';
@@ -34,9 +35,10 @@ export async function purgeExpired(ctx: AppContext): Promise<{ sessions: number;
 
 /**
  * Runs `purgeExpired` every `intervalMs`, settles recordings no page will
- * stop (see `settleAbandonedRecordings`) and warns supervisors and
+ * stop (see `settleAbandonedRecordings`), warns supervisors and
  * administrators of a seal that expires within 30 days (see
- * `warnExpiringSeals`); returns a function that stops it.
+ * `warnExpiringSeals`) and anchors each audit trail's head outside the
+ * database (see `anchorAuditHeads`); returns a function that stops it.
  */
 export function startHousekeeping(ctx: AppContext, intervalMs: number): () => void {
   const timer = setInterval(() => {
@@ -44,6 +46,7 @@ export function startHousekeeping(ctx: AppContext, intervalMs: number): () => vo
     settleAbandonedRecordings(ctx).catch((error: unknown) => ctx.log.error({ err: error }, 'housekeeping: recordings not settled'));
     // Once per seal: the warning is marked sent on the seal, so every pass after the first finds nothing to do.
     warnExpiringSeals(ctx).catch((error: unknown) => ctx.log.error({ err: error }, 'housekeeping: seal expiry not checked'));
+    anchorAuditHeads(ctx).catch((error: unknown) => ctx.log.error({ err: error }, 'housekeeping: audit trail not anchored'));
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

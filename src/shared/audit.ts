@@ -45,7 +45,8 @@ export const auditPageView = z.object({
 });
 export type AuditPageView = z.infer<typeof auditPageView>;
 
-export const auditVerdictView = z.object({ ok: z.boolean(), rows: z.number(), seq: z.number().nullable(), problem: z.string().nullable(), checkedAt: z.string() });
+/** The chain check: `anchoredSeq` is the newest entry anchored outside the database (0: none yet), null when broken. */
+export const auditVerdictView = z.object({ ok: z.boolean(), rows: z.number(), seq: z.number().nullable(), problem: z.string().nullable(), anchoredSeq: z.number().nullable(), checkedAt: z.string() });
 export type AuditVerdictView = z.infer<typeof auditVerdictView>;
 
 /** Entries per page. */

@@ -4,6 +4,7 @@ import { citizenWithAppointment, staffSession, type Session } from '../../../tes
 import { createTestApp, DEFAULT_NOW, procedureId, type TestApp } from '../../../test/test-app.ts';
 import { nif } from '../realtime/realtime.fixture.ts';
 import { appendAudit } from './audit.service.ts';
+import { anchorAuditHeads } from './audit-anchor.ts';
 import type { AuditPageView } from '../../shared/audit.ts';
 
 /** The administrators' search of the audit trail, and the check of its chain from the console. */
@@ -87,6 +88,18 @@ describe.each(DIALECTS)('searching the audit trail (%s)', (dialect) => {
     expect(whole.statusCode).toBe(200);
     expect(whole.json().data).toMatchObject({ ok: true, seq: null, problem: null });
     expect(whole.json().data.rows).toBeGreaterThanOrEqual(120);
+    expect(whole.json().data.anchoredSeq).toBe(0);
+    // Once anchored outside the database, cutting the newest entries off is found too.
+    await anchorAuditHeads(t.ctx);
+    const anchored = await verify();
+    expect(anchored.json().data).toMatchObject({ ok: true, problem: null });
+    expect(anchored.json().data.anchoredSeq).toBeGreaterThanOrEqual(120);
+    const newest = await t.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('seq')).where('organisation_id', '=', t.orgA.id).executeTakeFirstOrThrow();
+    await t.ctx.db.deleteFrom('audit_log').where('organisation_id', '=', t.orgA.id).where('seq', '>=', anchored.json().data.anchoredSeq as number).execute();
+    expect(Number(newest.seq)).toBeGreaterThanOrEqual(anchored.json().data.anchoredSeq as number);
+    const cut = await verify();
+    expect(cut.json().data).toMatchObject({ ok: false, anchoredSeq: null });
+    expect(cut.json().data.problem).toMatch(/^entry \d+(, anchored at .+, is gone: entries were removed from the end of the trail| is not the one anchored at .+)$/);
     await t.ctx.db.updateTable('audit_log').set({ ip: '198.51.100.9' }).where('organisation_id', '=', t.orgA.id).where('seq', '=', 7).execute();
     const broken = await verify();
     expect(broken.json().data).toMatchObject({ ok: false, seq: 7, problem: 'entry 7 was changed after it was written (hash mismatch)' });

@@ -6,6 +6,7 @@ import { adminGuards } from '../admin/admin-kit.ts';
 import { auditPageView, auditQuery, auditVerdictView } from '../../shared/audit.ts';
 import { searchAudit } from './audit-search.ts';
 import { verifyAudit } from './audit.service.ts';
+import { verifyAuditAnchors } from './audit-anchor.ts';
 
 /**
  * The audit trail for administrators (issue 7): search it, and check that
@@ -21,7 +22,13 @@ export const auditRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   });
 
   app.post('/api/admin/audit/verify', { onRequest: write, config: { audit: 'audit.verified' }, schema: { response: { 200: envelope(auditVerdictView) } } }, async (request) => {
-    const verdict = await verifyAudit(ctx.db, orgOf(request).id);
-    return { data: { ok: verdict.ok, rows: verdict.rows, seq: verdict.ok ? null : verdict.seq, problem: verdict.ok ? null : verdict.problem, checkedAt: ctx.clock.now().toISOString() } };
+    const org = orgOf(request);
+    const checkedAt = ctx.clock.now().toISOString();
+    const verdict = await verifyAudit(ctx.db, org.id);
+    if (!verdict.ok) return { data: { ok: false, rows: verdict.rows, seq: verdict.seq, problem: verdict.problem, anchoredSeq: null, checkedAt } };
+    // A whole chain may still have lost its newest entries: the anchors kept outside the database say.
+    const anchors = await verifyAuditAnchors(ctx.db, ctx.config.auditAnchorDir, ctx.masterKey, org.id);
+    if (!anchors.ok) return { data: { ok: false, rows: verdict.rows, seq: anchors.seq, problem: anchors.problem.replace(/ of \/.*? is not/, ' is not'), anchoredSeq: null, checkedAt } };
+    return { data: { ok: true, rows: verdict.rows, seq: null, problem: null, anchoredSeq: anchors.anchoredSeq, checkedAt } };
   });
 };

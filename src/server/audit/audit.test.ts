@@ -4,6 +4,7 @@ import { citizenWithAppointment, staffSession, type Session } from '../../../tes
 import { createTestApp, DEFAULT_NOW, procedureId, type TestApp } from '../../../test/test-app.ts';
 import { nif } from '../realtime/realtime.fixture.ts';
 import { appendAudit, verifyAudit } from './audit.service.ts';
+import { anchorAuditHeads, verifyAuditAnchors } from './audit-anchor.ts';
 
 /**
  * The audit trail: staff actions on personal data are recorded with who,
@@ -50,6 +51,20 @@ describe.each(DIALECTS)('the audit trail (%s)', (dialect) => {
     expect(await verifyAudit(t.ctx.db, t.orgA.id, 7)).toEqual({ ok: true, rows: 21 });
     // Another organisation's chain is its own.
     expect(await verifyAudit(t.ctx.db, t.orgB.id)).toEqual({ ok: true, rows: 0 });
+  });
+
+  it('anchors each organisation’s chain head outside the database, which finds the newest entries cut off', async () => {
+    for (let i = 0; i < 3; i++) await appendAudit(t.ctx, { organisationId: t.orgB.id, actor: 'staff:b', action: 'document.downloaded', target: `document:b${String(i)}` });
+    expect(await anchorAuditHeads(t.ctx)).toBe(2);
+    expect(await anchorAuditHeads(t.ctx)).toBe(0);
+    expect(await verifyAuditAnchors(t.ctx.db, t.ctx.config.auditAnchorDir, t.ctx.masterKey, t.orgA.id)).toMatchObject({ ok: true, anchors: 1, anchoredSeq: 21 });
+    expect(await verifyAuditAnchors(t.ctx.db, t.ctx.config.auditAnchorDir, t.ctx.masterKey, t.orgB.id)).toMatchObject({ ok: true, anchors: 1, anchoredSeq: 3 });
+    // The newest entry of B goes: the chain left is valid, the anchor is not satisfied.
+    await t.ctx.db.deleteFrom('audit_log').where('organisation_id', '=', t.orgB.id).where('seq', '=', 3).execute();
+    expect(await verifyAudit(t.ctx.db, t.orgB.id)).toEqual({ ok: true, rows: 2 });
+    expect(await verifyAuditAnchors(t.ctx.db, t.ctx.config.auditAnchorDir, t.ctx.masterKey, t.orgB.id)).toMatchObject({ ok: false, seq: 3 });
+    // Another master key does not recognise the lines (nor could it have written them).
+    expect(await verifyAuditAnchors(t.ctx.db, t.ctx.config.auditAnchorDir, Buffer.alloc(32, 7), t.orgA.id)).toMatchObject({ ok: false, problem: expect.stringContaining('edited or forged') });
   });
 
   it('finds an edited entry, and a removed one, by its number', async () => {

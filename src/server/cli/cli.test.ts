@@ -114,6 +114,38 @@ describe('the finestreta operator CLI', () => {
     expect(removed.status).toBe(1);
   });
 
+  it('finds the newest audit entries cut off the end of the trail, by the anchor kept outside the database', async () => {
+    const handle = db();
+    const clock = { now: () => new Date() };
+    const org = await handle.selectFrom('organisations').select('id').where('slug', '=', 'demo').executeTakeFirstOrThrow();
+    await handle.deleteFrom('audit_log').execute();
+    for (const action of ['appointment.viewed', 'document.downloaded', 'recording.played', 'appointment.exported']) {
+      await appendAudit({ db: handle, clock }, { organisationId: org.id, actor: 'staff:s1', action, details: {} });
+    }
+    await handle.destroy();
+    const anchored = run(['audit', 'anchor']);
+    expect(anchored.stdout).toContain('1 chain head(s) anchored');
+    // Nothing new since: no second line.
+    expect(run(['audit', 'anchor']).stdout).toContain('0 chain head(s) anchored');
+    const intact = run(['audit', 'verify']);
+    expect(intact.stdout).toMatch(/demo: 4 entries, chain intact, anchored up to entry 4 \(\d{4}-/);
+    expect(intact.status).toBe(0);
+    // The last two entries go: what is left is a valid chain of two, but the anchor names entry 4.
+    const cut = db();
+    await cut.deleteFrom('audit_log').where('seq', 'in', [3, 4]).execute();
+    await cut.destroy();
+    const truncated = run(['audit', 'verify']);
+    expect(truncated.stderr).toMatch(/demo: BROKEN at entry 4: entry 4, anchored at .+, is gone: entries were removed from the end of the trail/);
+    expect(truncated.status).toBe(1);
+    // Editing the anchor file back to entry 2 does not help: its lines are signed.
+    const file = path.join(dataDir, 'audit-anchors', `${org.id}.jsonl`);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"seq":4', '"seq":2'));
+    const forged = run(['audit', 'verify']);
+    expect(forged.stderr).toContain('anchor line 1 of');
+    expect(forged.stderr).toContain('is not one this installation wrote (edited or forged)');
+    expect(forged.status).toBe(1);
+  });
+
   it('explains mistakes with exit code 2 and no stack trace', () => {
     const dup = run(['user', 'create', '--role', 'agent', '--email', 'cap@ajuntament.cat'], 'another long password');
     expect(dup.status).toBe(2);

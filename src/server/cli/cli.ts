@@ -11,6 +11,7 @@ import { createStaff, STAFF_ROLES } from '../staff/staff.service.ts';
 import { setOidcProvider } from '../staff/oidc.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { verifyAudit } from '../audit/audit.service.ts';
+import { anchorAuditHeads, verifyAuditAnchors } from '../audit/audit-anchor.ts';
 import { verifyMain } from './verify-main.ts';
 
 const USAGE = `Usage: finestreta <command> [options]
@@ -27,8 +28,11 @@ Commands:
   oidc set --issuer <https url> --client-id <id> [--org <slug>]
                                              staff sign in through this OpenID Connect provider;
                                              the client secret is read from stdin
-  audit verify [--org <slug>]                walk the audit trail's hash chain of each organisation (or one);
+  audit verify [--org <slug>]                walk the audit trail's hash chain of each organisation (or one) and
+                                             check it against its anchors outside the database (AUDIT_ANCHOR_DIR);
                                              exit 0 when intact, else 1 naming the first missing or changed entry
+  audit anchor                               anchor each organisation's audit chain head now (the server does it
+                                             every 10 minutes)
   verify <package.asice> [--schemas <shared/standards>] [--ca <pem>]...
                                              check an evidence package: mimetype, every digest, the seal's
                                              CAdES signature and certificate, the timestamp, the event chain;
@@ -98,7 +102,7 @@ async function run(argv: string[]): Promise<void> {
     process.exitCode = await verifyMain(argv);
     return;
   }
-  const known = ['migrate', 'api-key create', 'user create', 'oidc set', 'office create', 'audit verify'];
+  const known = ['migrate', 'api-key create', 'user create', 'oidc set', 'office create', 'audit verify', 'audit anchor'];
   if (!known.includes(command)) throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
 
   const ctx = await createContext(loadConfig(), { migrate: command !== 'migrate' });
@@ -122,13 +126,25 @@ async function run(argv: string[]): Promise<void> {
       let broken = false;
       for (const org of orgs) {
         const verdict = await verifyAudit(ctx.db, org.id);
-        if (verdict.ok) process.stdout.write(`${org.slug}: ${String(verdict.rows)} entries, chain intact\n`);
-        else {
+        if (!verdict.ok) {
           broken = true;
           process.stderr.write(`${org.slug}: BROKEN at entry ${String(verdict.seq)}: ${verdict.problem} (${String(verdict.rows)} entries before it are intact)\n`);
+          continue;
+        }
+        // An intact chain may still have lost its newest entries: the anchors outside the database say.
+        const anchors = await verifyAuditAnchors(ctx.db, ctx.config.auditAnchorDir, ctx.masterKey, org.id);
+        if (!anchors.ok) {
+          broken = true;
+          process.stderr.write(`${org.slug}: BROKEN at entry ${String(anchors.seq)}: ${anchors.problem}\n`);
+        } else {
+          const anchored = anchors.anchoredAt ? `anchored up to entry ${String(anchors.anchoredSeq)} (${anchors.anchoredAt})` : 'not anchored yet';
+          process.stdout.write(`${org.slug}: ${String(verdict.rows)} entries, chain intact, ${anchored}\n`);
         }
       }
       if (broken) process.exitCode = 1;
+    } else if (command === 'audit anchor') {
+      const written = await anchorAuditHeads(ctx);
+      process.stdout.write(`${String(written)} chain head(s) anchored in ${ctx.config.auditAnchorDir}\n`);
     } else if (command === 'office create') {
       const name = values.name?.trim();
       if (!name) throw new CliError('office create needs --name <name>.');

@@ -174,7 +174,10 @@ function ChainCheck() {
       <div role="status" aria-live="polite">
         {verdict ? (
           verdict.ok ? (
-            <p className="body admin-audit__whole">{t('admin.audit.whole', { count: verdict.rows })}</p>
+            <>
+              <p className="body admin-audit__whole">{t('admin.audit.whole', { count: verdict.rows })}</p>
+              <p className="body">{verdict.anchoredSeq ? t('admin.audit.anchored', { seq: verdict.anchoredSeq }) : t('admin.audit.notAnchored')}</p>
+            </>
           ) : (
             <p className="body error-message">{t('admin.audit.broken', { seq: verdict.seq ?? 0, problem: verdict.problem ?? '' })}</p>
           )
