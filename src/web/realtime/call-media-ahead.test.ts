@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AHEAD_TTL_MS, discardCallMediaAhead, openCallMediaAhead, takeCallMediaAhead } from './call-media-ahead.ts';
+import { AHEAD_TTL_MS, discardCallMediaAhead, keepCallMediaReady, openCallMediaAhead, stopKeepingCallMediaReady, takeCallMediaAhead } from './call-media-ahead.ts';
 
 /** A fake track that records being stopped. */
 function track(kind: 'audio' | 'video') {
@@ -43,14 +43,37 @@ describe('media opened ahead of a call', () => {
     expect(opened[0]?.tracks.every((t) => !t.stopped)).toBe(true);
   });
 
-  it('releases what no call took, and what a second click replaced', async () => {
+  it('releases what no call took; a second click opens nothing more and restarts the time limit', async () => {
     openCallMediaAhead();
+    await vi.advanceTimersByTimeAsync(AHEAD_TTL_MS - 1000);
     openCallMediaAhead();
-    await vi.advanceTimersByTimeAsync(0);
+    expect(opened).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(AHEAD_TTL_MS - 1000);
+    expect(opened[0]?.tracks.some((t) => t.stopped)).toBe(false);
+    await vi.advanceTimersByTimeAsync(1000);
     expect(opened[0]?.tracks.every((t) => t.stopped)).toBe(true);
-    expect(opened[1]?.tracks.some((t) => t.stopped)).toBe(false);
-    await vi.advanceTimersByTimeAsync(AHEAD_TTL_MS);
-    expect(opened[1]?.tracks.every((t) => t.stopped)).toBe(true);
     expect(takeCallMediaAhead()).toBeNull();
+  });
+
+  it('keeps the devices ready while a citizen waits, hands them to the admit click, and releases them when nobody waits', async () => {
+    const ready = await keepCallMediaReady();
+    expect(ready.video).toBe(opened[0]?.tracks[1]);
+    // Kept ready: no time limit, and asking again opens nothing more.
+    await vi.advanceTimersByTimeAsync(10 * AHEAD_TTL_MS);
+    expect(opened[0]?.tracks.some((t) => t.stopped)).toBe(false);
+    expect(await keepCallMediaReady()).toBe(ready);
+    // The click takes over what is ready: the call gets the same tracks.
+    openCallMediaAhead();
+    expect(opened).toHaveLength(1);
+    expect(await takeCallMediaAhead()).toBe(ready);
+    // Nobody waits any more: what is kept goes after the time limit, unless a call took it.
+    await keepCallMediaReady();
+    expect(opened).toHaveLength(2);
+    stopKeepingCallMediaReady();
+    await vi.advanceTimersByTimeAsync(AHEAD_TTL_MS - 1);
+    expect(opened[1]?.tracks.some((t) => t.stopped)).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(opened[1]?.tracks.every((t) => t.stopped)).toBe(true);
+    expect(opened[0]?.tracks.some((t) => t.stopped)).toBe(false);
   });
 });

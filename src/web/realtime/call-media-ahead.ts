@@ -10,6 +10,13 @@
  * so the camera turning on then is expected; media not taken within
  * {@link AHEAD_TTL_MS} (the call never started) is released, so a camera is
  * never left on unseen.
+ *
+ * Earlier still: while a citizen waits in the agent's queue, the queue may
+ * keep the devices ready ({@link keepCallMediaReady}) and shows the agent
+ * their own picture, so the camera is already running when they admit — the
+ * citizen then sees the agent as soon as the connection is up, not a camera
+ * start later. When nobody waits any more (or the queue closes) the same
+ * time limit applies as after a click.
  */
 import { audioConstraints, openMicrophoneAndCamera, videoConstraints } from './call-media.ts';
 
@@ -19,22 +26,51 @@ export type OpenedMedia = Awaited<ReturnType<typeof openMicrophoneAndCamera>>;
 /** How long media opened ahead waits for its call. */
 export const AHEAD_TTL_MS = 15_000;
 
-let ahead: { opened: Promise<OpenedMedia>; timer: ReturnType<typeof setTimeout> } | null = null;
+/** Media opened ahead; `timer` null while the queue keeps it ready (no time limit). */
+let ahead: { opened: Promise<OpenedMedia>; timer: ReturnType<typeof setTimeout> | null } | null = null;
 
-/** Opens the default microphone and camera (the constraints a call without chosen devices uses) for the call about to start. */
-export function openCallMediaAhead(): void {
-  discardCallMediaAhead();
-  const opened = openMicrophoneAndCamera(audioConstraints(null), videoConstraints(null, 'user'));
-  const timer = setTimeout(() => {
-    if (ahead?.opened === opened) discardCallMediaAhead();
+function openDefaults(): Promise<OpenedMedia> {
+  return openMicrophoneAndCamera(audioConstraints(null), videoConstraints(null, 'user'));
+}
+
+/** Starts the time limit of what is open ahead (restarts it if running). */
+function limit(entry: NonNullable<typeof ahead>): void {
+  if (entry.timer) clearTimeout(entry.timer);
+  entry.timer = setTimeout(() => {
+    if (ahead === entry) discardCallMediaAhead();
   }, AHEAD_TTL_MS);
-  ahead = { opened, timer };
+}
+
+/**
+ * Opens the default microphone and camera (the constraints a call without
+ * chosen devices uses) for the call about to start — or, when the queue
+ * already keeps them ready, hands those on (their time limit starts now).
+ */
+export function openCallMediaAhead(): void {
+  if (!ahead) ahead = { opened: openDefaults(), timer: null };
+  limit(ahead);
+}
+
+/**
+ * Keeps the default microphone and camera open, without a time limit, for
+ * the next call (a citizen is waiting); answers them for a preview.
+ */
+export function keepCallMediaReady(): Promise<OpenedMedia> {
+  if (ahead?.timer) clearTimeout(ahead.timer);
+  if (ahead) ahead.timer = null;
+  else ahead = { opened: openDefaults(), timer: null };
+  return ahead.opened;
+}
+
+/** The queue no longer keeps them ready: released unless a call takes them within {@link AHEAD_TTL_MS}. */
+export function stopKeepingCallMediaReady(): void {
+  if (ahead && !ahead.timer) limit(ahead);
 }
 
 /** What was opened ahead, for one call to use; null when nothing is waiting. */
 export function takeCallMediaAhead(): Promise<OpenedMedia> | null {
   if (!ahead) return null;
-  clearTimeout(ahead.timer);
+  if (ahead.timer) clearTimeout(ahead.timer);
   const { opened } = ahead;
   ahead = null;
   return opened;

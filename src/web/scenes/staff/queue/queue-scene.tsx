@@ -21,6 +21,7 @@ import { useConnectionState } from '../../../realtime/use-connection-state.ts';
 import { useStaffPageTitle, useStaffSession } from '../staff-session.ts';
 import { NoShowConfirm, QuickMessageBox } from './queue-actions.tsx';
 import { QueueAlertSettings } from './queue-alert-settings.tsx';
+import { QueueCamera } from './queue-camera.tsx';
 import { Chime, notify, soundPreference } from './queue-alerts.ts';
 import { entryActions, waitingMinutes } from './queue-presence.ts';
 import { useStaffSignalling } from './staff-signalling.ts';
@@ -273,6 +274,7 @@ export function QueueScene() {
         ) : null}
       </div>
       <QueueAlertSettings sound={sound} onSoundChange={setSound} />
+      <QueueCamera waiting={entries?.some((e) => e.presence === 'waiting') ?? false} />
       {body}
       {box?.kind === 'message' ? (
         <QuickMessageBox

@@ -1,0 +1,92 @@
+/**
+ * The agent's camera, made ready for the next call while a citizen waits:
+ * the queue opens the default microphone and camera (call-media-ahead.ts)
+ * and shows the agent their own picture, so when they admit, the citizen
+ * sees them as soon as the connection is up instead of after a camera start
+ * (up to a second or more; bench/connect). The agent can turn this off —
+ * remembered on this computer — and the camera then opens on "admit". The
+ * picture and a sentence say plainly that the camera is on; it goes off
+ * shortly after nobody waits any more.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { discardCallMediaAhead, keepCallMediaReady, stopKeepingCallMediaReady } from '../../../realtime/call-media-ahead.ts';
+
+const CAMERA_KEY = 'finestreta.queue.cameraReady';
+
+function cameraReadyPreference(): boolean {
+  try {
+    return window.localStorage.getItem(CAMERA_KEY) !== 'off';
+  } catch {
+    return true;
+  }
+}
+
+function saveCameraReadyPreference(on: boolean): void {
+  try {
+    window.localStorage.setItem(CAMERA_KEY, on ? 'on' : 'off');
+  } catch {
+    // Storage may be unavailable (private mode): the choice lasts for this visit.
+  }
+}
+
+/** Props of {@link QueueCamera}. */
+export interface QueueCameraProps {
+  /** Whether a citizen is waiting for this agent now. */
+  waiting: boolean;
+}
+
+/** The toggle, and the agent's own picture while the camera is kept ready. */
+export function QueueCamera({ waiting }: QueueCameraProps) {
+  const { t } = useTranslation();
+  const [enabled, setEnabled] = useState(cameraReadyPreference);
+  const [picture, setPicture] = useState<MediaStream | null>(null);
+  const video = useRef<HTMLVideoElement>(null);
+  const active = enabled && waiting;
+
+  useEffect(() => {
+    if (!active) return;
+    let gone = false;
+    keepCallMediaReady()
+      .then(({ video: track }) => {
+        if (!gone && track) setPicture(new MediaStream([track]));
+      })
+      .catch(() => undefined);
+    return () => {
+      gone = true;
+      setPicture(null);
+      // Not released at once: the admit click may be handing it to the call page right now.
+      stopKeepingCallMediaReady();
+    };
+  }, [active]);
+
+  useEffect(() => {
+    if (video.current) video.current.srcObject = picture;
+  }, [picture]);
+
+  return (
+    <section className="queue-alerts queue-camera" aria-labelledby="queue-camera-heading">
+      <h2 id="queue-camera-heading" className="heading-s">
+        {t('live.queue.cameraHeading')}
+      </h2>
+      <div className="queue-alerts__row">
+        <button
+          type="button"
+          className="button button--secondary button--inline"
+          aria-pressed={enabled}
+          onClick={() => {
+            saveCameraReadyPreference(!enabled);
+            if (enabled) discardCallMediaAhead();
+            setEnabled(!enabled);
+          }}
+        >
+          {t('live.queue.cameraToggle')}
+        </button>
+        <p className="body queue-alerts__state" role="status">
+          {picture ? t('live.queue.cameraOn') : enabled ? t('live.queue.cameraWhenWaiting') : t('live.queue.cameraOnAdmit')}
+        </p>
+        {picture ? <video ref={video} className="queue-camera__picture" autoPlay muted playsInline aria-label={t('live.queue.cameraPicture')} /> : null}
+      </div>
+    </section>
+  );
+}
