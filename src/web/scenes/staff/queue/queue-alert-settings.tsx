@@ -4,9 +4,18 @@
  * lets a page ask for only from a click — so a button asks, never the page
  * on load. When the browser has blocked them, the text says where to change it.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { notificationPermission, requestNotificationPermission, saveSoundPreference, type NotificationPermissionState } from './queue-alerts.ts';
+import { notificationPermission, requestNotificationPermission, soundChoice, type NotificationPermissionState } from './queue-alerts.ts';
+
+/** A setting that is on or off: a button that reads as pressed when on. */
+export function ToggleButton({ pressed, onToggle, children }: { pressed: boolean; onToggle: (on: boolean) => void; children: ReactNode }) {
+  return (
+    <button type="button" className="button button--secondary button--inline" aria-pressed={pressed} onClick={() => onToggle(!pressed)}>
+      {children}
+    </button>
+  );
+}
 
 /** Props of {@link QueueAlertSettings}. */
 export interface QueueAlertSettingsProps {
@@ -42,17 +51,15 @@ export function QueueAlertSettings({ sound, onSoundChange }: QueueAlertSettingsP
         {t('live.queue.alertsHeading')}
       </h2>
       <div className="queue-alerts__row">
-        <button
-          type="button"
-          className="button button--secondary button--inline"
-          aria-pressed={sound}
-          onClick={() => {
-            saveSoundPreference(!sound);
-            onSoundChange(!sound);
+        <ToggleButton
+          pressed={sound}
+          onToggle={(on) => {
+            soundChoice.save(on);
+            onSoundChange(on);
           }}
         >
           {t('live.queue.soundToggle')}
-        </button>
+        </ToggleButton>
         {permission === 'default' ? (
           <button
             type="button"

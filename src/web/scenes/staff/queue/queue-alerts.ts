@@ -7,25 +7,28 @@
  * both wait for the agent.
  */
 
-const SOUND_KEY = 'finestreta.queue.sound';
-
-/** Whether the agent wants the chime (on unless turned off on this computer). */
-export function soundPreference(): boolean {
-  try {
-    return window.localStorage.getItem(SOUND_KEY) !== 'off';
-  } catch {
-    return true;
-  }
+/** An on/off choice remembered on this computer: on unless turned off. */
+export function rememberedChoice(key: string): { read: () => boolean; save: (on: boolean) => void } {
+  return {
+    read() {
+      try {
+        return window.localStorage.getItem(key) !== 'off';
+      } catch {
+        return true;
+      }
+    },
+    save(on) {
+      try {
+        window.localStorage.setItem(key, on ? 'on' : 'off');
+      } catch {
+        // Storage may be unavailable (private mode): the choice lasts for this visit.
+      }
+    },
+  };
 }
 
-/** Remembers the chime preference on this computer. */
-export function saveSoundPreference(on: boolean): void {
-  try {
-    window.localStorage.setItem(SOUND_KEY, on ? 'on' : 'off');
-  } catch {
-    // Storage may be unavailable (private mode): the choice lasts for this visit.
-  }
-}
+/** Whether the agent wants the chime. */
+export const soundChoice = rememberedChoice('finestreta.queue.sound');
 
 /** Plays the chime; makes the audio context on first use (after a user gesture it may run). */
 export class Chime {

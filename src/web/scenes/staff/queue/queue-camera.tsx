@@ -11,24 +11,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { discardCallMediaAhead, keepCallMediaReady, stopKeepingCallMediaReady } from '../../../realtime/call-media-ahead.ts';
+import { ToggleButton } from './queue-alert-settings.tsx';
+import { rememberedChoice } from './queue-alerts.ts';
 
-const CAMERA_KEY = 'finestreta.queue.cameraReady';
-
-function cameraReadyPreference(): boolean {
-  try {
-    return window.localStorage.getItem(CAMERA_KEY) !== 'off';
-  } catch {
-    return true;
-  }
-}
-
-function saveCameraReadyPreference(on: boolean): void {
-  try {
-    window.localStorage.setItem(CAMERA_KEY, on ? 'on' : 'off');
-  } catch {
-    // Storage may be unavailable (private mode): the choice lasts for this visit.
-  }
-}
+/** Whether the agent wants the camera ready while a citizen waits. */
+const cameraChoice = rememberedChoice('finestreta.queue.cameraReady');
 
 /** Props of {@link QueueCamera}. */
 export interface QueueCameraProps {
@@ -39,7 +26,7 @@ export interface QueueCameraProps {
 /** The toggle, and the agent's own picture while the camera is kept ready. */
 export function QueueCamera({ waiting }: QueueCameraProps) {
   const { t } = useTranslation();
-  const [enabled, setEnabled] = useState(cameraReadyPreference);
+  const [enabled, setEnabled] = useState(cameraChoice.read);
   const [picture, setPicture] = useState<MediaStream | null>(null);
   const video = useRef<HTMLVideoElement>(null);
   const active = enabled && waiting;
@@ -70,18 +57,16 @@ export function QueueCamera({ waiting }: QueueCameraProps) {
         {t('live.queue.cameraHeading')}
       </h2>
       <div className="queue-alerts__row">
-        <button
-          type="button"
-          className="button button--secondary button--inline"
-          aria-pressed={enabled}
-          onClick={() => {
-            saveCameraReadyPreference(!enabled);
-            if (enabled) discardCallMediaAhead();
-            setEnabled(!enabled);
+        <ToggleButton
+          pressed={enabled}
+          onToggle={(on) => {
+            cameraChoice.save(on);
+            if (!on) discardCallMediaAhead();
+            setEnabled(on);
           }}
         >
           {t('live.queue.cameraToggle')}
-        </button>
+        </ToggleButton>
         <p className="body queue-alerts__state" role="status">
           {picture ? t('live.queue.cameraOn') : enabled ? t('live.queue.cameraWhenWaiting') : t('live.queue.cameraOnAdmit')}
         </p>

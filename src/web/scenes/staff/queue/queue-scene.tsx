@@ -22,7 +22,7 @@ import { useStaffPageTitle, useStaffSession } from '../staff-session.ts';
 import { NoShowConfirm, QuickMessageBox } from './queue-actions.tsx';
 import { QueueAlertSettings } from './queue-alert-settings.tsx';
 import { QueueCamera } from './queue-camera.tsx';
-import { Chime, notify, soundPreference } from './queue-alerts.ts';
+import { Chime, notify, soundChoice } from './queue-alerts.ts';
 import { entryActions, waitingMinutes } from './queue-presence.ts';
 import { useStaffSignalling } from './staff-signalling.ts';
 import { useQueue } from './use-queue.ts';
@@ -145,7 +145,7 @@ export function QueueScene() {
   const [arrival, setArrival] = useState<{ n: number; text: string } | null>(null);
   const [feedback, setFeedback] = useState<{ n: number; text: string } | null>(null);
   const [box, setBox] = useState<Box>(null);
-  const [sound, setSound] = useState(soundPreference);
+  const [sound, setSound] = useState(soundChoice.read);
   const chime = useMemo(() => new Chime(), []);
   const soundOn = useRef(sound);
   useEffect(() => {
