@@ -29,4 +29,13 @@ describe('configuration', () => {
     expect(c.publicUrl).toBe('https://cita.example.cat');
     expect(c.secure).toBe(true);
   });
+
+  it('configures the ENI remission connector only with its URL and secret, and mutual TLS only with certificate and key', () => {
+    expect(loadConfig({}).delivery.eni).toBeNull();
+    const c = loadConfig({ DELIVERY_ENI_URL: 'https://gestor.example.cat/eni', DELIVERY_ENI_SECRET: 'a secret of sixteen+' });
+    expect(c.delivery.eni).toMatchObject({ url: 'https://gestor.example.cat/eni', secret: 'a secret of sixteen+', timeoutMs: 120_000, clientCert: undefined });
+    expect(() => loadConfig({ DELIVERY_ENI_URL: 'https://gestor.example.cat/eni' })).toThrow(/DELIVERY_ENI_SECRET/);
+    expect(() => loadConfig({ DELIVERY_ENI_URL: 'ftp://gestor.example.cat/eni', DELIVERY_ENI_SECRET: 'a secret of sixteen+' })).toThrow(/DELIVERY_ENI_URL/);
+    expect(() => loadConfig({ DELIVERY_ENI_URL: 'https://gestor.example.cat/eni', DELIVERY_ENI_SECRET: 'a secret of sixteen+', DELIVERY_ENI_CLIENT_CERT: 'client.pem' })).toThrow(/DELIVERY_ENI_CLIENT_KEY/);
+  });
 });

@@ -81,6 +81,12 @@ const envSchema = z.object({
   DELIVERY_REST_CLIENT_KEY: z.string().min(1).optional(),
   DELIVERY_REST_CA: z.string().min(1).optional(),
   DELIVERY_DROP_DIR: z.string().min(1).optional(),
+  DELIVERY_ENI_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  DELIVERY_ENI_SECRET: z.string().min(16).optional(),
+  DELIVERY_ENI_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  DELIVERY_ENI_CLIENT_CERT: z.string().min(1).optional(),
+  DELIVERY_ENI_CLIENT_KEY: z.string().min(1).optional(),
+  DELIVERY_ENI_CA: z.string().min(1).optional(),
   DELIVERY_DEAD_AFTER_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(72),
   DELIVERY_LINK_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(24),
   DELIVERY_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
@@ -168,6 +174,19 @@ export type Config = {
     } | null;
     /** Drop-folder connector: the mounted folder packages are written into; null: not configured. */
     dropDir: string | null;
+    /**
+     * ENI remission connector: where the ENI expediente (index, documents with their content, the sealed
+     * package) is POSTed as one streamed ZIP, HMAC-signed as REST; null: not configured. `timeoutMs`: how
+     * long the receiver may take to answer once the body is sent, or leave a streaming upload stalled.
+     */
+    eni: {
+      url: string;
+      secret: string;
+      timeoutMs: number;
+      clientCert: string | undefined;
+      clientKey: string | undefined;
+      ca: string | undefined;
+    } | null;
     /** A delivery not acknowledged this long after it was queued (or retried) becomes a dead letter. */
     deadAfterHours: number;
     /** How long a package download link handed to a receiver stays valid. */
@@ -201,6 +220,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.SEAL_P12_PATH && e.SEAL_P12_PASSWORD === undefined) throw new ConfigError(['SEAL_P12_PASSWORD: required when SEAL_P12_PATH is set']);
   if (e.DELIVERY_REST_URL && !e.DELIVERY_REST_SECRET) throw new ConfigError(['DELIVERY_REST_SECRET: required when DELIVERY_REST_URL is set']);
   if (!e.DELIVERY_REST_CLIENT_CERT !== !e.DELIVERY_REST_CLIENT_KEY) throw new ConfigError(['DELIVERY_REST_CLIENT_CERT, DELIVERY_REST_CLIENT_KEY: set both or neither']);
+  if (e.DELIVERY_ENI_URL && !e.DELIVERY_ENI_SECRET) throw new ConfigError(['DELIVERY_ENI_SECRET: required when DELIVERY_ENI_URL is set']);
+  if (!e.DELIVERY_ENI_CLIENT_CERT !== !e.DELIVERY_ENI_CLIENT_KEY) throw new ConfigError(['DELIVERY_ENI_CLIENT_CERT, DELIVERY_ENI_CLIENT_KEY: set both or neither']);
   const dataDir = path.resolve(e.DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   let database: Config['database'];
@@ -267,6 +288,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             }
           : null,
       dropDir: e.DELIVERY_DROP_DIR ? path.resolve(e.DELIVERY_DROP_DIR) : null,
+      eni:
+        e.DELIVERY_ENI_URL && e.DELIVERY_ENI_SECRET
+          ? {
+              url: e.DELIVERY_ENI_URL,
+              secret: e.DELIVERY_ENI_SECRET,
+              timeoutMs: e.DELIVERY_ENI_TIMEOUT_SECONDS * 1000,
+              clientCert: e.DELIVERY_ENI_CLIENT_CERT ? path.resolve(e.DELIVERY_ENI_CLIENT_CERT) : undefined,
+              clientKey: e.DELIVERY_ENI_CLIENT_KEY ? path.resolve(e.DELIVERY_ENI_CLIENT_KEY) : undefined,
+              ca: e.DELIVERY_ENI_CA ? path.resolve(e.DELIVERY_ENI_CA) : undefined,
+            }
+          : null,
       deadAfterHours: e.DELIVERY_DEAD_AFTER_HOURS,
       linkHours: e.DELIVERY_LINK_HOURS,
       pollSeconds: e.DELIVERY_POLL_SECONDS,

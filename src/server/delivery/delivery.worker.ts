@@ -9,6 +9,7 @@ import { retryDelayMs } from '../webhooks/webhook.dispatcher.ts';
 import { Poller } from '../workers/poller.ts';
 import type { Connector, DeliveryItem, DeliveryOutcome } from '../adapters/connectors/connector.ts';
 import { DropFolderConnector } from '../adapters/connectors/drop-folder-connector.ts';
+import { EniConnector } from '../adapters/connectors/eni-connector.ts';
 import { RestConnector } from '../adapters/connectors/rest-connector.ts';
 import { alertDeadDelivery } from './delivery-alert.ts';
 import { deliveryLinkKey, signDeliveryLink } from './delivery-link.ts';
@@ -22,12 +23,20 @@ const CONCURRENCY = 4;
 /** How soon a drop folder is looked at again for the receiver's receipt. */
 const RECEIPT_POLL_MS = 60_000;
 
-/** The connectors configured for this installation, by kind (`eni` has none yet: its deliveries fail until it exists). */
+/** The connectors configured for this installation, by kind (a procedure whose connector is not configured gets failed attempts, then a dead letter). */
 export function configuredConnectors(ctx: AppContext): Record<string, Connector> {
-  const { rest, dropDir } = ctx.config.delivery;
+  const { rest, dropDir, eni } = ctx.config.delivery;
   const connectors: Record<string, Connector> = {};
   if (rest) connectors.rest = new RestConnector(rest, () => ctx.clock.now());
   if (dropDir) connectors.drop_folder = new DropFolderConnector(dropDir);
+  if (eni) {
+    // The remission's index is signed by the organisation's seal, as packages are (the signing libraries load with the first signature).
+    const sign = async (organisationId: string, sha256: Buffer, at: Date) => {
+      const { signCadesDetached } = await import('../evidence/cades.ts');
+      return signCadesDetached(sha256, await ctx.seals.cadesOptions(at, organisationId));
+    };
+    connectors.eni = new EniConnector(eni, sign, () => ctx.clock.now());
+  }
   return connectors;
 }
 
@@ -58,7 +67,7 @@ export class DeliveryWorker {
   ) {
     this.connectors = opts.connectors ?? configuredConnectors(ctx);
     // The lease covers the longest attempt: the receiver's whole answer time (it downloads the package meanwhile), or writing a large package into a folder.
-    this.leaseMs = opts.leaseMs ?? (ctx.config.delivery.rest?.timeoutMs ?? 0) + 15 * 60_000;
+    this.leaseMs = opts.leaseMs ?? Math.max(ctx.config.delivery.rest?.timeoutMs ?? 0, ctx.config.delivery.eni?.timeoutMs ?? 0) + 15 * 60_000;
     this.linkKey = deliveryLinkKey(ctx.masterKey);
     this.poller = new Poller('delivery worker', ctx.log, () => this.round());
   }
@@ -156,6 +165,7 @@ export class DeliveryWorker {
     return {
       deliveryId: row.id,
       attempt: row.attempts,
+      organisationId: row.organisation_id,
       metadata: {
         deliveryId: row.id,
         organisation: { dir3: row.dir3 },
@@ -163,7 +173,7 @@ export class DeliveryWorker {
         procedure: { code: row.procedure_code, siaCode: row.procedure_sia_code },
         package: { id: row.package_id, sha256: row.sha256, size: Number(row.size), sealedAt: row.sealed_at, mediaType: ASIC_E_MIMETYPE },
       },
-      openPackage: () => this.ctx.blobs.read(row.blob_id),
+      openPackage: (range) => this.ctx.blobs.read(row.blob_id, range),
       downloadLink: () => ({ url: `${base}/api/public/deliveries/${row.id}/package?expires=${expires}&signature=${signature}`, expiresAt: new Date(expires * 1000).toISOString() }),
     };
   }

@@ -11,9 +11,15 @@ export interface DeliveryItem {
   deliveryId: string;
   /** 1 for the first attempt. */
   attempt: number;
+  /** The sending organisation: whose organ seal signs what a connector makes itself (the ENI remission's index). */
+  organisationId: string;
   metadata: DeliveryMetadata;
-  /** Opens the package's bytes (decrypted) as a stream. */
-  openPackage(): Readable;
+  /**
+   * Opens the package's bytes (decrypted) as a stream, or only the inclusive
+   * byte `range` of them (the ENI connector reads single entries out of the
+   * ZIP container this way, without reading it whole).
+   */
+  openPackage(range?: { start: number; end: number }): Readable;
   /** A signed link to download the package, valid for a while (the REST connector hands it to the receiver). */
   downloadLink(): { url: string; expiresAt: string };
 }

@@ -13,6 +13,7 @@ function item(chunks: Buffer[], during: () => void): DeliveryItem {
   return {
     deliveryId: ID,
     attempt: 1,
+    organisationId: 'org-1',
     metadata: {
       deliveryId: ID,
       organisation: { dir3: 'L01080193' },

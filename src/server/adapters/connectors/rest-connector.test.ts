@@ -19,6 +19,7 @@ const NOW = new Date('2026-03-02T07:00:00Z');
 const item: DeliveryItem = {
   deliveryId: '0b5f1c3e-2b7a-4d59-8e1e-9f7d6c5b4a31',
   attempt: 2,
+  organisationId: 'org-1',
   metadata: {
     deliveryId: '0b5f1c3e-2b7a-4d59-8e1e-9f7d6c5b4a31',
     organisation: { dir3: 'L01080193' },
