@@ -70,6 +70,9 @@ test('a citizen waits, the agent is alerted and admits, and they see, hear and w
     await expect(row).toContainText(/Espera des de fa (menys d’un minut|1 minut)/);
     await expect(row).toContainText('Hi està d’acord');
     await expect(citizen.getByRole('status').filter({ hasText: 'La persona que us atendrà sap que hi sou.' })).toBeVisible();
+    // The citizen's camera is ready too, with their own picture and the assurance that nobody sees it yet.
+    await expect(citizen.getByRole('status').filter({ hasText: 'Ningú més no us veu fins que comença la trucada.' })).toBeVisible();
+    await expect.poll(() => citizen.getByLabel('La vostra imatge').evaluate((v: HTMLVideoElement) => v.videoWidth)).toBe(CARD.width);
     // The agent's camera gets ready while the citizen waits: their own picture, and a sentence saying so.
     await expect(page.getByRole('status').filter({ hasText: 'La càmera està engegada, a punt per a la trucada' })).toBeVisible();
     await expect.poll(() => page.getByLabel('La vostra imatge').evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);

@@ -80,8 +80,8 @@ export class LocalTracks {
    */
   async open(preferred: CallDevicePreferences): Promise<void> {
     const withCamera = preferred.camera !== false;
-    // The devices opened on the agent's click, if any (call-media-ahead.ts): the same defaults, already starting.
-    const ahead = preferred.microphoneId || preferred.cameraId || !withCamera ? null : takeCallMediaAhead();
+    // The devices opened ahead, if any (call-media-ahead.ts): on the agent's click or while waiting, the same ones, already running.
+    const ahead = withCamera ? takeCallMediaAhead({ microphoneId: preferred.microphoneId ?? null, cameraId: preferred.cameraId ?? null }) : null;
     if (!ahead) discardCallMediaAhead();
     const opened = await (ahead ??
       openMicrophoneAndCamera(audioConstraints(preferred.microphoneId ?? null), withCamera ? videoConstraints(preferred.cameraId ?? null, 'user') : null));

@@ -76,4 +76,21 @@ describe('media opened ahead of a call', () => {
     expect(opened[1]?.tracks.every((t) => t.stopped)).toBe(true);
     expect(opened[0]?.tracks.some((t) => t.stopped)).toBe(false);
   });
+
+  it('keeps the devices a citizen chose ready, for a call with those devices only', async () => {
+    const chosen = { microphoneId: 'mic-2', cameraId: 'cam-back' };
+    await keepCallMediaReady(chosen);
+    expect(opened[0]?.constraints).toMatchObject({ audio: { deviceId: { exact: 'mic-2' } }, video: { deviceId: { exact: 'cam-back' } } });
+    // A call with the defaults does not get them (nor does it stop them); one with the same devices does.
+    expect(takeCallMediaAhead()).toBeNull();
+    expect(opened[0]?.tracks.some((t) => t.stopped)).toBe(false);
+    expect((await takeCallMediaAhead({ ...chosen }))?.video).toBe(opened[0]?.tracks[1]);
+    // Other devices chosen meanwhile replace what was kept.
+    await keepCallMediaReady(chosen);
+    await keepCallMediaReady({ microphoneId: null, cameraId: 'cam-front' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(opened).toHaveLength(3);
+    expect(opened[1]?.tracks.every((t) => t.stopped)).toBe(true);
+    expect(opened[2]?.tracks.some((t) => t.stopped)).toBe(false);
+  });
 });

@@ -15,8 +15,10 @@
  * keep the devices ready ({@link keepCallMediaReady}) and shows the agent
  * their own picture, so the camera is already running when they admit — the
  * citizen then sees the agent as soon as the connection is up, not a camera
- * start later. When nobody waits any more (or the queue closes) the same
- * time limit applies as after a click.
+ * start later. The citizen's waiting room does the same with the devices
+ * chosen in the device check, so the agent sees the citizen at once too.
+ * When nobody waits any more (or the page moves on) the same time limit
+ * applies as after a click.
  */
 import { audioConstraints, openMicrophoneAndCamera, videoConstraints } from './call-media.ts';
 
@@ -26,11 +28,25 @@ export type OpenedMedia = Awaited<ReturnType<typeof openMicrophoneAndCamera>>;
 /** How long media opened ahead waits for its call. */
 export const AHEAD_TTL_MS = 15_000;
 
-/** Media opened ahead; `timer` null while the queue keeps it ready (no time limit). */
-let ahead: { opened: Promise<OpenedMedia>; timer: ReturnType<typeof setTimeout> | null } | null = null;
+/** The devices media is opened with: null, the browser's default (a call without chosen devices). */
+export interface AheadDevices {
+  microphoneId: string | null;
+  cameraId: string | null;
+}
 
-function openDefaults(): Promise<OpenedMedia> {
-  return openMicrophoneAndCamera(audioConstraints(null), videoConstraints(null, 'user'));
+const DEFAULT_DEVICES: AheadDevices = { microphoneId: null, cameraId: null };
+
+const keyOf = (d: AheadDevices) => `${d.microphoneId ?? ''}\n${d.cameraId ?? ''}`;
+
+/** Media opened ahead, with which devices; `timer` null while it is kept ready (no time limit). */
+let ahead: { opened: Promise<OpenedMedia>; key: string; timer: ReturnType<typeof setTimeout> | null } | null = null;
+
+function open(devices: AheadDevices): NonNullable<typeof ahead> {
+  return {
+    opened: openMicrophoneAndCamera(audioConstraints(devices.microphoneId), videoConstraints(devices.cameraId, 'user')),
+    key: keyOf(devices),
+    timer: null,
+  };
 }
 
 /** Starts the time limit of what is open ahead (restarts it if running). */
@@ -43,33 +59,40 @@ function limit(entry: NonNullable<typeof ahead>): void {
 
 /**
  * Opens the default microphone and camera (the constraints a call without
- * chosen devices uses) for the call about to start — or, when the queue
- * already keeps them ready, hands those on (their time limit starts now).
+ * chosen devices uses) for the call about to start — or, when they are
+ * already kept ready, hands those on (their time limit starts now).
  */
 export function openCallMediaAhead(): void {
-  if (!ahead) ahead = { opened: openDefaults(), timer: null };
+  if (ahead?.key !== keyOf(DEFAULT_DEVICES)) {
+    discardCallMediaAhead();
+    ahead = open(DEFAULT_DEVICES);
+  }
   limit(ahead);
 }
 
 /**
- * Keeps the default microphone and camera open, without a time limit, for
- * the next call (a citizen is waiting); answers them for a preview.
+ * Keeps the microphone and camera open, without a time limit, for the next
+ * call (someone is waiting); answers them for a preview. Other devices than
+ * those kept replace them.
  */
-export function keepCallMediaReady(): Promise<OpenedMedia> {
-  if (ahead?.timer) clearTimeout(ahead.timer);
-  if (ahead) ahead.timer = null;
-  else ahead = { opened: openDefaults(), timer: null };
+export function keepCallMediaReady(devices: AheadDevices = DEFAULT_DEVICES): Promise<OpenedMedia> {
+  if (ahead?.key !== keyOf(devices)) {
+    discardCallMediaAhead();
+    ahead = open(devices);
+  }
+  if (ahead.timer) clearTimeout(ahead.timer);
+  ahead.timer = null;
   return ahead.opened;
 }
 
-/** The queue no longer keeps them ready: released unless a call takes them within {@link AHEAD_TTL_MS}. */
+/** They are no longer kept ready: released unless a call takes them within {@link AHEAD_TTL_MS}. */
 export function stopKeepingCallMediaReady(): void {
   if (ahead && !ahead.timer) limit(ahead);
 }
 
-/** What was opened ahead, for one call to use; null when nothing is waiting. */
-export function takeCallMediaAhead(): Promise<OpenedMedia> | null {
-  if (!ahead) return null;
+/** What was opened ahead with these devices, for one call to use; null when nothing is waiting (or other devices are). */
+export function takeCallMediaAhead(devices: AheadDevices = DEFAULT_DEVICES): Promise<OpenedMedia> | null {
+  if (ahead?.key !== keyOf(devices)) return null;
   if (ahead.timer) clearTimeout(ahead.timer);
   const { opened } = ahead;
   ahead = null;
@@ -78,8 +101,11 @@ export function takeCallMediaAhead(): Promise<OpenedMedia> | null {
 
 /** Releases what was opened ahead and not taken. */
 export function discardCallMediaAhead(): void {
-  const opened = takeCallMediaAhead();
-  void opened?.then(({ audio, video }) => {
+  if (!ahead) return;
+  if (ahead.timer) clearTimeout(ahead.timer);
+  const { opened } = ahead;
+  ahead = null;
+  void opened.then(({ audio, video }) => {
     audio?.stop();
     video?.stop();
   });

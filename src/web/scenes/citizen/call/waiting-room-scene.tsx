@@ -22,6 +22,7 @@ import { CallProtocol } from './call-protocol.tsx';
 import { LiveDocumentRequest } from './live-document-request.tsx';
 import { quickMessageText } from './quick-message.ts';
 import { useWaitingRoom } from './use-waiting-room.ts';
+import { WaitingCamera } from './waiting-camera.tsx';
 import type { WaitingPhase } from './waiting-room-state.ts';
 
 /** Statuses in which there is no call to wait for any more. */
@@ -181,7 +182,12 @@ export function WaitingRoomScene() {
             <InsetText>
               <p className="body">{t('call.waiting.audioOnly')}</p>
             </InsetText>
-          ) : null}
+          ) : (
+            <WaitingCamera
+              waiting={status.phase === 'waiting'}
+              devices={{ microphoneId: preparation.deviceCheck.devices.microphoneId || null, cameraId: preparation.deviceCheck.devices.cameraId || null }}
+            />
+          )}
 
           <button type="button" className="button button--secondary" onClick={leave}>
             {t('call.waiting.leave')}

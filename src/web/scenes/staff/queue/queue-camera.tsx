@@ -8,9 +8,10 @@
  * picture and a sentence say plainly that the camera is on; it goes off
  * shortly after nobody waits any more.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { discardCallMediaAhead, keepCallMediaReady, stopKeepingCallMediaReady } from '../../../realtime/call-media-ahead.ts';
+import { ReadyPicture, useReadyCamera } from '../../../components/ready-camera.tsx';
+import { discardCallMediaAhead } from '../../../realtime/call-media-ahead.ts';
 import { ToggleButton } from './queue-alert-settings.tsx';
 import { rememberedChoice } from './queue-alerts.ts';
 
@@ -27,30 +28,7 @@ export interface QueueCameraProps {
 export function QueueCamera({ waiting }: QueueCameraProps) {
   const { t } = useTranslation();
   const [enabled, setEnabled] = useState(cameraChoice.read);
-  const [picture, setPicture] = useState<MediaStream | null>(null);
-  const video = useRef<HTMLVideoElement>(null);
-  const active = enabled && waiting;
-
-  useEffect(() => {
-    if (!active) return;
-    let gone = false;
-    keepCallMediaReady()
-      .then(({ video: track }) => {
-        if (!gone && track) setPicture(new MediaStream([track]));
-      })
-      .catch(() => undefined);
-    return () => {
-      gone = true;
-      setPicture(null);
-      // Not released at once: the admit click may be handing it to the call page right now.
-      stopKeepingCallMediaReady();
-    };
-  }, [active]);
-
-  useEffect(() => {
-    if (video.current) video.current.srcObject = picture;
-  }, [picture]);
-
+  const picture = useReadyCamera(enabled && waiting);
   return (
     <section className="queue-alerts queue-camera" aria-labelledby="queue-camera-heading">
       <h2 id="queue-camera-heading" className="heading-s">
@@ -70,7 +48,7 @@ export function QueueCamera({ waiting }: QueueCameraProps) {
         <p className="body queue-alerts__state" role="status">
           {picture ? t('live.queue.cameraOn') : enabled ? t('live.queue.cameraWhenWaiting') : t('live.queue.cameraOnAdmit')}
         </p>
-        {picture ? <video ref={video} className="queue-camera__picture" autoPlay muted playsInline aria-label={t('live.queue.cameraPicture')} /> : null}
+        {picture ? <ReadyPicture picture={picture} label={t('live.queue.cameraPicture')} /> : null}
       </div>
     </section>
   );
