@@ -7,7 +7,7 @@
  * (steps, registry form, consent, receipt). When the call ends the page
  * says so and offers the way back to the queue.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { fetchAppointment } from '../../../api/staff-api.ts';
@@ -57,6 +57,10 @@ export function StaffCallScene() {
   });
 
   const detail = appointment.status === 'ready' ? appointment.data.appointment : null;
+  // The call first: the panels beside it (recording, snapshots, protocol, documents) render in a
+  // deferred pass, so the call's connection is set up without waiting for them (bench/connect).
+  const panelStart = useDeferredValue(start);
+  const panelDetail = useDeferredValue(detail);
   const name = detail ? fullName(detail.citizen, t) : null;
   useStaffPageTitle(name ? t('live.staffCall.title', { name }) : t('live.staffCall.titleUnnamed'));
 
@@ -155,10 +159,10 @@ export function StaffCallScene() {
       <div className="staff-call">
         <div className="staff-call__main">
           {call}
-          {start && !ended && detail ? (
+          {panelStart && !ended && panelDetail ? (
             <RecordingPanel
               appointmentId={id}
-              reference={detail.reference}
+              reference={panelDetail.reference}
               csrfToken={session.csrfToken}
               timeZone={timeZone}
               language={language}
@@ -166,9 +170,9 @@ export function StaffCallScene() {
               client={client}
             />
           ) : null}
-          {start && !ended ? <SnapshotPanel appointmentId={id} csrfToken={session.csrfToken} /> : null}
+          {panelStart && !ended ? <SnapshotPanel appointmentId={id} csrfToken={session.csrfToken} /> : null}
           {/* Stays after the call ends: the receipt can still be issued for data confirmed in it. */}
-          {detail && (start || ended) ? <ProtocolPanel appointmentId={id} csrfToken={session.csrfToken} timeZone={timeZone} client={client} inCall={start !== null && ended === null} /> : null}
+          {panelDetail && (panelStart || ended) ? <ProtocolPanel appointmentId={id} csrfToken={session.csrfToken} timeZone={timeZone} client={client} inCall={panelStart !== null && ended === null} /> : null}
           {start && !ended ? (
             <button
               type="button"
@@ -195,9 +199,9 @@ export function StaffCallScene() {
               onRequest={(slot, note) => client.send({ type: 'request_document', appointmentId: id, slot, ...(note ? { note } : {}) })}
             />
           ) : null}
-          {detail ? <InterpreterPanel appointmentId={id} startsAt={detail.startsAt} csrfToken={session.csrfToken} client={client} /> : null}
-          {detail ? (
-            <DocumentsSection key={documentsVersion} appointmentId={id} appointmentStatus={detail.status} timeZone={timeZone} />
+          {panelDetail ? <InterpreterPanel appointmentId={id} startsAt={panelDetail.startsAt} csrfToken={session.csrfToken} client={client} /> : null}
+          {panelDetail ? (
+            <DocumentsSection key={documentsVersion} appointmentId={id} appointmentStatus={panelDetail.status} timeZone={timeZone} />
           ) : null}
         </div>
       </div>
