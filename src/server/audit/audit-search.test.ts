@@ -89,9 +89,13 @@ describe.each(DIALECTS)('searching the audit trail (%s)', (dialect) => {
     expect(whole.json().data).toMatchObject({ ok: true, seq: null, problem: null });
     expect(whole.json().data.rows).toBeGreaterThanOrEqual(120);
     expect(whole.json().data.anchoredSeq).toBe(0);
+    // Each check is itself recorded, after its answer: wait for it, so the trail stands still.
+    const checks = async () => (await t.ctx.db.selectFrom('audit_log').select('seq').where('organisation_id', '=', t.orgA.id).where('action', '=', 'audit.verified').execute()).length;
+    await expect.poll(checks).toBe(1);
     // Once anchored outside the database, cutting the newest entries off is found too.
     await anchorAuditHeads(t.ctx);
     const anchored = await verify();
+    await expect.poll(checks).toBe(2);
     expect(anchored.json().data).toMatchObject({ ok: true, problem: null });
     expect(anchored.json().data.anchoredSeq).toBeGreaterThanOrEqual(120);
     const newest = await t.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('seq')).where('organisation_id', '=', t.orgA.id).executeTakeFirstOrThrow();
