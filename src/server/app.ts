@@ -39,6 +39,8 @@ import { interpreterRoutes } from './interpreters/interpreters.routes.ts';
 import { evidencePackageRoutes } from './evidence-package/package.routes.ts';
 import { deliveryRoutes } from './delivery/delivery.routes.ts';
 import { DeliveryWorker } from './delivery/delivery.worker.ts';
+import { RetentionJob } from './retention/retention.worker.ts';
+import { legalHoldRoutes } from './retention/legal-holds.routes.ts';
 import { snapshotRoutes } from './snapshots/snapshots.routes.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
 import { recordingRoutes } from './recordings/recordings.routes.ts';
@@ -55,6 +57,7 @@ import { surveyInvitationHandlers } from './surveys/survey-invitation.service.ts
 import { createRealtime, type Realtime } from './realtime/realtime.setup.ts';
 import { sealAdminRoutes } from './seal-admin/seal-admin.routes.ts';
 import { integrationsAdminRoutes } from './integrations-admin/integrations-admin.routes.ts';
+import { dataProtectionRoutes } from './data-protection/data-protection.routes.ts';
 import type { SocketTimings } from './realtime/realtime.socket.ts';
 
 /** Where `vite build` puts the web app. */
@@ -72,6 +75,8 @@ export interface App {
   documents: DocumentWorker;
   /** Delivers sealed evidence to case management (the outbox); `main` starts it, tests call `runDue()`. */
   deliveries: DeliveryWorker;
+  /** Purges what is past each organisation's retention periods (crypto-shredding); `main` starts it, tests call `runDue()`. */
+  retention: RetentionJob;
   tenants: TenantResolver;
   /** The waiting room and the call: this node's sockets and their fan-out over `bus`. */
   realtime: Realtime;
@@ -128,6 +133,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   const webhooks = new WebhookDispatcher(ctx);
   const documents = new DocumentWorker(ctx);
   const deliveries = new DeliveryWorker(ctx);
+  const retention = new RetentionJob(ctx);
 
   opsRoutes(http, ctx, [() => webhooks.metrics(), () => deliveries.metrics(), () => realtime.hub.metrics()]);
   registerAuditHook(http, ctx);
@@ -145,6 +151,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await http.register(interpreterRoutes, { ctx, realtime });
   await http.register(evidencePackageRoutes, { ctx });
   await http.register(deliveryRoutes, { ctx });
+  await http.register(legalHoldRoutes, { ctx });
   await http.register(snapshotRoutes, { ctx });
   await http.register(registryRoutes, { ctx });
   await http.register(recordingRoutes, { ctx, realtime });
@@ -158,11 +165,12 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await http.register(auditRoutes, { ctx });
   await http.register(sealAdminRoutes, { ctx });
   await http.register(integrationsAdminRoutes, { ctx, webhooks });
+  await http.register(dataProtectionRoutes, { ctx });
   if (ctx.config.env !== 'production' && ctx.mail.kind === 'outbox') {
     await http.register(devMailRoutes, { outboxDir: path.join(ctx.config.dataDir, 'outbox') });
   }
   installWebApp(http);
-  return { http, mailer, jobs, webhooks, documents, deliveries, tenants, realtime, bus, routes };
+  return { http, mailer, jobs, webhooks, documents, deliveries, retention, tenants, realtime, bus, routes };
 }
 
 /** Serves the built web app, with index.html for every client-side route. */

@@ -27,6 +27,8 @@ async function main(): Promise<void> {
   app.jobs.start(config.jobsPollSeconds * 1000);
   app.documents.start(5_000);
   app.deliveries.start(config.delivery.pollSeconds * 1000);
+  // Retention periods are days long: a round every quarter of an hour is timely enough.
+  app.retention.start(15 * 60_000);
 
   const lines = [
     '',
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
     await app.jobs.stop();
     await app.documents.stop();
     await app.deliveries.stop();
+    await app.retention.stop();
     await app.mailer.stop();
     await app.webhooks.stop();
     await app.http.close();

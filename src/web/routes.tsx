@@ -33,6 +33,7 @@ import { AgendaScene } from './scenes/staff/agenda-scene.tsx';
 import { DocumentViewerScene } from './scenes/staff/documents/document-viewer-scene.tsx';
 import { IndicatorsScene } from './scenes/staff/indicators/indicators-scene.tsx';
 import { DeliveriesScene } from './scenes/staff/deliveries/deliveries-scene.tsx';
+import { LegalHoldsScene } from './scenes/staff/legal-holds/legal-holds-scene.tsx';
 import { QueueScene } from './scenes/staff/queue/queue-scene.tsx';
 import { StaffCallScene } from './scenes/staff/queue/staff-call-scene.tsx';
 import { AppointmentScene as StaffAppointmentScene } from './scenes/staff/appointment-scene.tsx';
@@ -121,6 +122,7 @@ export const routes: RouteObject[] = [
               { path: 'calls/:id', element: <StaffCallScene /> },
               { path: 'indicators', element: <IndicatorsScene /> },
               { path: 'deliveries', element: <DeliveriesScene /> },
+              { path: 'legal-holds', element: <LegalHoldsScene /> },
               {
                 // The console is loaded only when an administrator opens it: citizens' phones never download it.
                 path: 'admin',
@@ -135,6 +137,7 @@ export const routes: RouteObject[] = [
                   { path: 'seal', lazy: async () => ({ Component: (await import('./scenes/admin/integrations/seal-scene.tsx')).SealScene }) },
                   { path: 'integrations/*', lazy: async () => ({ Component: (await import('./scenes/admin/integrations/integrations-scene.tsx')).IntegrationsScene }) },
                   { path: 'audit', lazy: async () => ({ Component: (await import('./scenes/admin/audit/audit-scene.tsx')).AuditScene }) },
+                  { path: 'data-protection', lazy: async () => ({ Component: (await import('./scenes/admin/data-protection/data-protection-scene.tsx')).DataProtectionScene }) },
                 ],
               },
             ],

@@ -90,6 +90,7 @@ describe.each(DIALECTS)('the audit trail (%s)', (dialect) => {
     'GET /api/staff/appointments/:id/protocol': 'read by the call page at each change of the protocol',
     'PUT /api/staff/appointments/:id/protocol/form': 'drafts saved as the agent types; the registration is recorded',
     'GET /api/staff/appointments/:id/wrapup': 'the wrap-up form, read by the call page',
+    'GET /api/staff/appointments/:id/legal-holds': 'the appointment’s legal holds (why, by whom), read by its page: no citizen data; placing and releasing are recorded',
   };
 
   it('records every staff action on an appointment’s data, or says here why not', () => {

@@ -7,6 +7,7 @@ import { envelope } from '../http/envelope.ts';
 import { orgOf } from '../http/tenant.ts';
 import { staffGuard } from '../staff/staff.policy.ts';
 import { listDeliveries, packageForLink, retryDelivery } from './delivery.service.ts';
+import { assertNotPurged } from '../retention/retention.service.ts';
 
 const idParams = z.object({ id: z.uuid() }).strict();
 const linkQuery = z.object({ expires: z.coerce.number().int().min(0).max(2 ** 40), signature: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
@@ -45,6 +46,7 @@ export const deliveryRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     { config: { rateLimit: { max: 30, timeWindow: 60_000 } }, schema: { params: idParams, querystring: linkQuery } },
     async (request, reply) => {
       const row = await packageForLink(ctx, orgOf(request), request.params.id, request.query, request.ip);
+      await assertNotPurged(ctx.db, 'evidence_packages', row.package_id);
       // Streamed from the encrypted store: a package may be gigabytes.
       return reply
         .header('content-type', ASIC_E_MIMETYPE)

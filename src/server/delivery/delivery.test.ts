@@ -115,6 +115,17 @@ describe.each(DIALECTS)('delivery of evidence to case management (%s)', (dialect
     const { delivery, appointmentId, pkg } = await sealedFor('rest');
     const id = delivery?.id ?? '';
     receiver.requests.length = 0;
+    // Retention (issue 7) runs between the attempts with every period at 0 days on a closed appointment: only the acknowledgement stands between the evidence and its purge.
+    await t.ctx.db.updateTable('appointments').set({ status: 'completed', updated_at: t.clock.now().toISOString() }).where('id', '=', appointmentId).execute();
+    await t.ctx.db
+      .insertInto('organisation_settings')
+      .values({ organisation_id: t.orgA.id, texts: '{}', retention: JSON.stringify({ documentsDays: 0, recordingsDays: 0, evidenceDays: 0, appointmentsDays: 0 }), logo_type: null, logo_data: null, logo_sha256: null, updated_at: t.clock.now().toISOString() })
+      .execute();
+    const nothingPurged = async () => {
+      await t.app.retention.runDue();
+      expect(await t.ctx.blobs.stat(pkg.blob_id)).not.toBeNull();
+      expect((await t.ctx.db.selectFrom('appointments').select('citizen_email').where('id', '=', appointmentId).executeTakeFirstOrThrow()).citizen_email).not.toBe('');
+    };
 
     // 1. Nothing listens: the connection is refused.
     expect(await t.app.deliveries.runDue()).toBe(0);
@@ -125,6 +136,7 @@ describe.each(DIALECTS)('delivery of evidence to case management (%s)', (dialect
     // Not due yet: nothing is attempted.
     await t.app.deliveries.runDue();
     expect((await deliveryRow(id)).attempts).toBe(1);
+    await nothingPurged();
 
     // 2. The receiver is up but failing.
     await receiver.listen(receiverPort);
@@ -133,6 +145,7 @@ describe.each(DIALECTS)('delivery of evidence to case management (%s)', (dialect
     await t.app.deliveries.runDue();
     row = await deliveryRow(id);
     expect(row).toMatchObject({ state: 'pending', attempts: 2, last_error: 'HTTP 500' });
+    await nothingPurged();
 
     // 3. It hangs: the attempt times out.
     receiver.mode = 'hang';
@@ -143,6 +156,7 @@ describe.each(DIALECTS)('delivery of evidence to case management (%s)', (dialect
 
     // A retention job would find nothing acknowledged yet.
     expect(await deliveryRepo.acknowledged(t.ctx.db, t.orgA.id, appointmentId)).toBe(false);
+    await nothingPurged();
 
     // 4. It accepts: checks the signature, downloads the package through the link and checks its SHA-256.
     receiver.mode = 'accept';
@@ -175,6 +189,14 @@ describe.each(DIALECTS)('delivery of evidence to case management (%s)', (dialect
       { actor: 'connector:rest', action: 'evidence.downloaded_by_receiver', target: `evidence:${pkg.id}` },
       { actor: 'connector:rest', action: 'evidence.delivered', target: `evidence:${pkg.id}` },
     ]);
+
+    // Acknowledged: the next retention round purges — the package's blob is crypto-shredded, the citizen's data minimised, the acknowledgement kept.
+    await t.app.retention.runDue();
+    expect(await t.ctx.blobs.stat(pkg.blob_id)).toBeNull();
+    expect((await t.ctx.db.selectFrom('appointments').select('citizen_email').where('id', '=', appointmentId).executeTakeFirstOrThrow()).citizen_email).toBe('');
+    expect(await deliveryRow(id)).toMatchObject({ state: 'acknowledged', reference: 'EXP-2' });
+    expect((await t.ctx.db.selectFrom('appointment_events').select('type').where('appointment_id', '=', appointmentId).where('type', '=', 'retention.purged').execute()).length).toBe(1);
+    await t.ctx.db.deleteFrom('organisation_settings').where('organisation_id', '=', t.orgA.id).execute();
     await receiver.close();
   }, 30_000);
 

@@ -5,7 +5,7 @@ import { bookingRepo } from '../booking/booking.repo.ts';
 import { ScannerUnavailable, type ScanResult } from '../adapters/scanner/scanner.ts';
 import { Poller } from '../workers/poller.ts';
 import { documentsRepo } from './documents.repo.ts';
-import { purgeAppointmentDocuments } from './documents.service.ts';
+import { purgeDueDocuments } from '../retention/retention.service.ts';
 
 const BATCH = 20;
 /** How long one node holds a scan. A 2 GB file streams through clamd in well under this. */
@@ -115,17 +115,14 @@ export class DocumentWorker {
     return n;
   }
 
-  /** Documents of appointments closed longer than the retention period ago are purged. */
-  private async applyRetention(): Promise<number> {
-    const { ctx } = this;
-    const now = ctx.clock.now();
-    const before = new Date(now.getTime() - ctx.config.documents.retentionDays * 86_400_000).toISOString();
-    const closed = await documentsRepo.closedWithDocuments(ctx.db, before, BATCH);
-    let n = 0;
-    for (const appointment of closed) {
-      n += await ctx.db.transaction().execute((trx) => purgeAppointmentDocuments(trx, appointment, 'retention', now.toISOString()));
-    }
-    return n;
+  /**
+   * Documents of appointments closed longer than their organisation's
+   * documents period ago (DOCUMENT_RETENTION_DAYS until an administrator
+   * sets one) are purged — by the retention module, which also honours
+   * legal holds and the delivery acknowledgement and records each purge.
+   */
+  private applyRetention(): Promise<number> {
+    return purgeDueDocuments(this.ctx);
   }
 
   /** Destroys the blobs of retired documents and of refused or abandoned uploads (crypto-shredding). */

@@ -204,33 +204,5 @@ export const documentsRepo = {
   markShredded(db: Db, id: string) {
     return db.updateTable('documents').set({ blob_id: null }).where('id', '=', id).execute();
   },
-
-  /** Appointments closed before `beforeIso` that still hold documents. */
-  /**
-   * Appointments closed before `beforeIso` that still hold documents — and
-   * whose evidence nothing is still waiting for: no delivery to case
-   * management pending or dead, and, when the procedure has a connector, one
-   * acknowledged by the receiver (issue 7: nothing is purged before the
-   * acknowledgement).
-   */
-  closedWithDocuments(db: Db, beforeIso: string, limit: number): Promise<{ id: string; organisation_id: string }[]> {
-    return db
-      .selectFrom('appointments')
-      .innerJoin('procedures', 'procedures.id', 'appointments.procedure_id')
-      .select(['appointments.id', 'appointments.organisation_id'])
-      .where('appointments.status', 'in', [...CLOSED_STATUSES])
-      .where('appointments.updated_at', '<=', beforeIso)
-      .where((eb) =>
-        eb.exists(eb.selectFrom('documents').select('documents.id').whereRef('documents.appointment_id', '=', 'appointments.id').where('documents.purged_at', 'is', null)),
-      )
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('deliveries').select('deliveries.id').whereRef('deliveries.appointment_id', '=', 'appointments.id').where('deliveries.state', '!=', 'acknowledged'))))
-      .where((eb) =>
-        eb.or([
-          eb('procedures.delivery_connector', '=', 'none'),
-          eb.exists(eb.selectFrom('deliveries').select('deliveries.id').whereRef('deliveries.appointment_id', '=', 'appointments.id').where('deliveries.state', '=', 'acknowledged')),
-        ]),
-      )
-      .limit(limit)
-      .execute();
-  },
 };
+

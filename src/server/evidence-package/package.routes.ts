@@ -8,6 +8,7 @@ import { orgOf } from '../http/tenant.ts';
 import { STAFF_ROLES_ANY, staffGuard } from '../staff/staff.policy.ts';
 import { evidenceForDownload, listEvidence, sealEvidenceAsStaff } from './package.service.ts';
 import type { EvidencePackageRow } from './package.tables.ts';
+import { assertNotPurged } from '../retention/retention.service.ts';
 
 const appointmentParams = z.object({ id: z.string().min(1).max(64) }).strict();
 const packageParams = appointmentParams.extend({ packageId: z.string().min(1).max(64) }).strict();
@@ -74,6 +75,7 @@ export const evidencePackageRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> =
 
   app.get('/api/staff/appointments/:id/evidence/:packageId', { onRequest: read, config: { audit: 'evidence.downloaded' }, schema: { params: packageParams } }, async (request, reply) => {
     const row = await evidenceForDownload(ctx, orgOf(request), guard.principalOf(request).staff, request.params.id, request.params.packageId);
+    await assertNotPurged(ctx.db, 'evidence_packages', row.id);
     return reply
       .header('content-type', ASIC_E_MIMETYPE)
       .header('content-length', String(Number(row.size)))

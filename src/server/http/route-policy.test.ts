@@ -22,8 +22,9 @@ import { CLOSE_CODES } from '../../shared/signalling.ts';
  * - websocket: the upgrade is open; the socket proves its session in its first message or is closed
  * - uploader: a phone session opened from a phone link (its own cookie), of the same organisation
  * - admin: a staff session of an administrator of the same organisation (agents and supervisors: 403)
+ * - supervisor: a staff session of a supervisor or an administrator of the same organisation (agents: 403)
  */
-const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'admin' | 'ops' | 'dev' | 'websocket' | 'uploader' | `apikey:${ApiScope}`> = {
+const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'supervisor' | 'admin' | 'ops' | 'dev' | 'websocket' | 'uploader' | `apikey:${ApiScope}`> = {
   'GET /healthz': 'ops',
   'GET /readyz': 'ops',
   'GET /metrics': 'ops',
@@ -82,6 +83,10 @@ const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'admin' | 'ops' | 
   'GET /api/public/deliveries/:id/package': 'public',
   'GET /api/staff/deliveries': 'staff',
   'POST /api/staff/deliveries/:id/retry': 'staff',
+  'GET /api/staff/legal-holds': 'supervisor',
+  'GET /api/staff/appointments/:id/legal-holds': 'supervisor',
+  'POST /api/staff/appointments/:id/legal-holds': 'supervisor',
+  'POST /api/staff/appointments/:id/legal-holds/:holdId/release': 'supervisor',
   'POST /api/staff/appointments/:id/snapshots/:kind': 'staff',
   'GET /api/staff/appointments/:id/snapshots': 'staff',
   'GET /api/staff/appointments/:id/snapshots/:snapshotId/content': 'staff',
@@ -178,6 +183,9 @@ const POLICY: Record<string, 'public' | 'citizen' | 'staff' | 'admin' | 'ops' | 
   'POST /api/admin/webhooks': 'admin',
   'DELETE /api/admin/webhooks/:id': 'admin',
   'POST /api/admin/webhooks/:id/test': 'admin',
+  'POST /api/admin/data-protection/search': 'admin',
+  'GET /api/admin/data-protection/export': 'admin',
+  'POST /api/admin/data-protection/erase': 'admin',
   'GET /api/public/organisation/logo': 'public',
   'GET /api/ws': 'websocket',
   'GET /dev/mail': 'dev',
@@ -300,6 +308,21 @@ describe('authorisation of every route', () => {
     expect([401, 403]).not.toContain((await adminCall(route, { host: 'alfa.test', cookie: asAdmin.cookie, 'x-csrf-token': asAdmin.csrf })).statusCode);
   });
 
+  const supervisorRoutes = Object.entries(POLICY).filter(([, p]) => p === 'supervisor').map(([k]) => k);
+
+  it.each(supervisorRoutes)('%s: 401 without a session, with a citizen session or on another organisation, 403 for an agent and without the CSRF token, past the guard for a supervisor and an administrator', async (route) => {
+    expect((await adminCall(route, { host: 'alfa.test' })).statusCode).toBe(401);
+    expect((await adminCall(route, { host: 'alfa.test', cookie: cookieA, 'x-csrf-token': csrfA })).statusCode).toBe(401);
+    const denied = await adminCall(route, { host: 'alfa.test', cookie: adminSessions.agent.cookie, 'x-csrf-token': adminSessions.agent.csrf });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json().error.id).toBe('forbidden');
+    for (const who of [supervisorA, adminSessions.admin]) {
+      expect((await adminCall(route, { host: 'beta.test', cookie: who.cookie, 'x-csrf-token': who.csrf })).statusCode).toBe(401);
+      if (!route.startsWith('GET')) expect((await adminCall(route, { host: 'alfa.test', cookie: who.cookie })).statusCode).toBe(403);
+      expect([401, 403]).not.toContain((await adminCall(route, { host: 'alfa.test', cookie: who.cookie, 'x-csrf-token': who.csrf })).statusCode);
+    }
+  });
+
   const apiKeyRoutes = Object.entries(POLICY).flatMap(([route, p]) => (p.startsWith('apikey:') ? [[route, p.slice('apikey:'.length) as ApiScope] as const] : []));
   const apiCall = (route: string, authorization?: string, host = 'alfa.test') => {
     const [method, url] = route.split(' ') as ['GET' | 'POST' | 'DELETE', string];
@@ -345,7 +368,7 @@ describe('authorisation of every route', () => {
 
   // A phone session is for uploading and nothing else: every other route that needs a session does not know it.
   const sessionRoutes = Object.entries(POLICY)
-    .filter(([, p]) => p === 'citizen' || p === 'staff' || p === 'admin' || p.startsWith('apikey:'))
+    .filter(([, p]) => p === 'citizen' || p === 'staff' || p === 'supervisor' || p === 'admin' || p.startsWith('apikey:'))
     .map(([k]) => k);
 
   it.each(sessionRoutes)('%s: 401 with a phone session', async (route) => {

@@ -19,6 +19,7 @@ import {
   stopRecordingRequest,
 } from '../../shared/recordings.ts';
 import { presentRecording, recordingAppointment, requireRecording, startSegment, stopRecording, storeChunk, type RecordingNotifier } from './recordings.service.ts';
+import { assertNotPurged } from '../retention/retention.service.ts';
 
 const appointmentParams = z.object({ id: z.string().min(1).max(64) }).strict();
 const chunkParams = appointmentParams
@@ -109,6 +110,7 @@ export const recordingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; realtime:
     async (request, reply) => {
       const appointment = await appointmentFor(request, request.params.id, 'read');
       const recording = await requireRecording(ctx, appointment);
+      await assertNotPurged(ctx.db, 'recordings', recording.id);
       if (recording.status !== 'ready' || !recording.file_blob_id || recording.file_size === null) throw errors.conflict('recording_not_ready');
       const size = Number(recording.file_size);
       const range = parseRange(request.headers.range, size);

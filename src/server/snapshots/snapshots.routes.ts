@@ -8,6 +8,7 @@ import { orgOf } from '../http/tenant.ts';
 import { STAFF_ROLES_ANY, staffGuard } from '../staff/staff.policy.ts';
 import { SNAPSHOT_KINDS, SNAPSHOT_LIMITS, SNAPSHOT_TYPES, snapshotView } from '../../shared/snapshots.ts';
 import { listSnapshots, presentSnapshot, snapshotForViewing, takeSnapshot } from './snapshots.service.ts';
+import { assertNotPurged } from '../retention/retention.service.ts';
 
 const appointmentParams = z.object({ id: z.string().min(1).max(64) }).strict();
 const kindParams = appointmentParams.extend({ kind: z.enum(SNAPSHOT_KINDS) }).strict();
@@ -52,6 +53,7 @@ export const snapshotRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
 
   app.get('/api/staff/appointments/:id/snapshots/:snapshotId/content', { onRequest: read, config: { audit: 'snapshot.viewed' }, schema: { params: snapshotParams } }, async (request, reply) => {
     const row = await snapshotForViewing(ctx, orgOf(request), guard.principalOf(request).staff, request.params.id, request.params.snapshotId);
+    await assertNotPurged(ctx.db, 'identification_snapshots', row.id);
     return reply
       .header('content-type', row.media_type)
       .header('content-length', String(row.size))

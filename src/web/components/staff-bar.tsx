@@ -50,6 +50,13 @@ export function StaffBar({ staff, onSignOut }: StaffBarProps) {
               </NavLink>
             </li>
           ) : null}
+          {staff.role === 'supervisor' || staff.role === 'admin' ? (
+            <li>
+              <NavLink to="/staff/legal-holds" className="staff-bar__link">
+                {t('retention.nav')}
+              </NavLink>
+            </li>
+          ) : null}
           {staff.role === 'admin' ? (
             <li>
               <NavLink to="/staff/admin" className="staff-bar__link">

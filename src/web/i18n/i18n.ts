@@ -56,6 +56,12 @@ import indicatorsEs from './locales/indicators/es.json';
 import deliveryCa from './locales/delivery/ca.json';
 import deliveryEn from './locales/delivery/en.json';
 import deliveryEs from './locales/delivery/es.json';
+import retentionCa from './locales/retention/ca.json';
+import retentionEn from './locales/retention/en.json';
+import retentionEs from './locales/retention/es.json';
+import adminDataProtectionCa from './locales/adminDataProtection/ca.json';
+import adminDataProtectionEn from './locales/adminDataProtection/en.json';
+import adminDataProtectionEs from './locales/adminDataProtection/es.json';
 
 const STORAGE_KEY = 'finestreta.language';
 
@@ -102,9 +108,9 @@ export async function initI18n(): Promise<typeof i18next> {
     .init({
       // Each feature's catalogue lives in its own file (one top-level key each) and is merged here.
       resources: {
-        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa, ...liveCa, ...interpreterCa, ...phoneCa, ...verifyCa, ...protocolCa, ...surveyCa, ...indicatorsCa, ...adminCa, ...adminSchedulesCa, ...adminPeopleCa, ...adminIntegrationsCa, ...deliveryCa } },
-        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs, ...liveEs, ...interpreterEs, ...phoneEs, ...verifyEs, ...protocolEs, ...surveyEs, ...indicatorsEs, ...adminEs, ...adminSchedulesEs, ...adminPeopleEs, ...adminIntegrationsEs, ...deliveryEs } },
-        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn, ...liveEn, ...interpreterEn, ...phoneEn, ...verifyEn, ...protocolEn, ...surveyEn, ...indicatorsEn, ...adminEn, ...adminSchedulesEn, ...adminPeopleEn, ...adminIntegrationsEn, ...deliveryEn } },
+        ca: { translation: { ...ca, ...uploadsCa, ...reviewCa, ...callCa, ...liveCa, ...interpreterCa, ...phoneCa, ...verifyCa, ...protocolCa, ...surveyCa, ...indicatorsCa, ...adminCa, ...adminSchedulesCa, ...adminPeopleCa, ...adminIntegrationsCa, ...adminDataProtectionCa, ...deliveryCa, ...retentionCa } },
+        es: { translation: { ...es, ...uploadsEs, ...reviewEs, ...callEs, ...liveEs, ...interpreterEs, ...phoneEs, ...verifyEs, ...protocolEs, ...surveyEs, ...indicatorsEs, ...adminEs, ...adminSchedulesEs, ...adminPeopleEs, ...adminIntegrationsEs, ...adminDataProtectionEs, ...deliveryEs, ...retentionEs } },
+        en: { translation: { ...en, ...uploadsEn, ...reviewEn, ...callEn, ...liveEn, ...interpreterEn, ...phoneEn, ...verifyEn, ...protocolEn, ...surveyEn, ...indicatorsEn, ...adminEn, ...adminSchedulesEn, ...adminPeopleEn, ...adminIntegrationsEn, ...adminDataProtectionEn, ...deliveryEn, ...retentionEn } },
       },
       lng: initial,
       fallbackLng: DEFAULT_LANGUAGE,

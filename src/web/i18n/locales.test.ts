@@ -15,7 +15,7 @@ const LANGS = ['ca', 'es', 'en'] as const;
 type Catalog = { [key: string]: string | Catalog };
 
 /** Feature catalogues merged into the main one (see i18n.ts). */
-const FEATURES = ['uploads', 'review', 'call', 'live', 'interpreter', 'phone', 'verify', 'protocol', 'survey', 'indicators', 'admin', 'adminSchedules', 'adminPeople', 'adminIntegrations', 'delivery'] as const;
+const FEATURES = ['uploads', 'review', 'call', 'live', 'interpreter', 'phone', 'verify', 'protocol', 'survey', 'indicators', 'admin', 'adminSchedules', 'adminPeople', 'adminIntegrations', 'adminDataProtection', 'delivery', 'retention'] as const;
 
 function load(lang: string): Catalog {
   const read = (...parts: string[]) => JSON.parse(readFileSync(path.join(here, 'locales', ...parts), 'utf8')) as Catalog;

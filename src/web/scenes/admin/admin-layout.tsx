@@ -9,7 +9,7 @@ import { PageHeading } from '../../components/page-heading.tsx';
 import { useStaffPageTitle, useStaffSession } from '../staff/staff-session.ts';
 
 /** The console's sections, in the order of the navigation. */
-export const ADMIN_SECTIONS = ['procedures', 'schedules', 'staff', 'organisation', 'seal', 'integrations', 'audit'] as const;
+export const ADMIN_SECTIONS = ['procedures', 'schedules', 'staff', 'organisation', 'seal', 'integrations', 'audit', 'data-protection'] as const;
 
 /** Shows the console to administrators, and a plain refusal to anyone else. */
 export function AdminLayout() {

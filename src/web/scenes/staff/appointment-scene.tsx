@@ -28,6 +28,7 @@ import { EvidenceSection } from './evidence-section.tsx';
 import { WrapupPanel } from './wrapup/wrapup-panel.tsx';
 import { DocumentsSection } from './documents/documents-section.tsx';
 import { InterpreterPanel } from './interpreters/interpreter-panel.tsx';
+import { LegalHoldPanel } from './legal-hold-panel.tsx';
 import { channelLabel, fullName, NeedsBadges, StaffStatusTag } from './staff-labels.tsx';
 import { useStaffPageTitle, useStaffSession } from './staff-session.ts';
 
@@ -164,6 +165,9 @@ export function AppointmentScene() {
           />
           {appointment.channel === 'video' ? (
             <InterpreterPanel appointmentId={appointment.id} startsAt={appointment.startsAt} csrfToken={session.csrfToken} onChange={() => setVersion((n) => n + 1)} />
+          ) : null}
+          {session.staff.role === 'supervisor' || session.staff.role === 'admin' ? (
+            <LegalHoldPanel appointmentId={appointment.id} csrfToken={session.csrfToken} timeZone={timeZone} onChange={() => setVersion((n) => n + 1)} />
           ) : null}
           <h2 className="heading-m">{t('staff.history.heading')}</h2>
           <AppointmentHistory

@@ -104,6 +104,9 @@ export function eventLabel(type: string, t: TFunction, exists: (key: string) => 
   // Deliveries to case management (`delivery.queued`…) are worded by the delivery catalogue.
   const delivery = `delivery.history.types.${name}`;
   if (exists(delivery)) return t(delivery);
+  // Retention and legal holds (`retention.purged`, `legal_hold.placed`…) are worded by the retention catalogue.
+  const retention = `retention.history.types.${name}`;
+  if (exists(retention)) return t(retention);
   // The wrap-up and the survey (`call.wrapped_up`, `survey.answered`…) are worded by the survey catalogue.
   const survey = `survey.history.types.${name}`;
   return exists(survey) ? t(survey) : type;
