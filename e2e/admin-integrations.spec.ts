@@ -6,7 +6,9 @@
  * in the history. Then creates an API key (its secret shown once, only its
  * prefix afterwards), subscribes a receiver started here for it, sends a
  * test event — the receiver gets it, signed, and the page shows a 2xx
- * delivery — deletes the subscription and revokes the key. axe checks
+ * delivery — deletes the subscription and revokes the key. Last, saves
+ * the town hall's own REST receiver for case management (listed without
+ * its secret) and goes back to the installation's default. axe checks
  * every page; each fits a 360 px wide phone.
  *
  * The seal installed here keeps "TEST SEAL" in its subject: the e2e server
@@ -43,7 +45,7 @@ async function checkOnAPhone(page: Page): Promise<void> {
   if (size) await page.setViewportSize(size);
 }
 
-test('an administrator installs the organ seal, and manages API keys and webhooks', async ({ page }) => {
+test('an administrator installs the organ seal, and manages API keys, webhooks and case-management receivers', async ({ page }) => {
   test.setTimeout(180_000);
   // A webhook receiver on the loopback, as the town hall's system would be.
   const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
@@ -178,6 +180,36 @@ test('an administrator installs the organ seal, and manages API keys and webhook
     await expect(page.getByRole('row').filter({ hasText: 'Gestor d’expedients e2e' })).toContainText('Revocada');
     // The integration API refuses it at once.
     expect((await page.request.get('/api/v1/procedures', { headers: { authorization: `Bearer ${secret}` } })).status()).toBe(401);
+
+    // Case management: the town hall's own REST receiver, saved with its secret, listed without it, then back to the installation's default.
+    const receiverSecret = 'secret del gestor d’expedients e2e';
+    await page.getByRole('navigation', { name: 'Integracions' }).getByRole('link', { name: 'Gestió d’expedients' }).click();
+    await expect(heading(page)).toHaveText('Gestió d’expedients');
+    await expectNoAxeViolations(page, 'case management');
+    await checkOnAPhone(page);
+    const restForm = page.getByRole('form', { name: 'El vostre receptor REST propi' });
+    await restForm.getByLabel('Adreça del receptor').fill('https://gestor.demo.example/expedients');
+    await restForm.getByLabel('Secret compartit').fill('massa curt');
+    await restForm.getByRole('button', { name: 'Desa el receptor REST' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Hi ha un problema' })).toContainText('El secret ha de tenir com a mínim 16 caràcters.');
+    await expect(page.locator('#cm-rest-secret-error')).toContainText('El secret ha de tenir com a mínim 16 caràcters.');
+    await restForm.getByLabel('Secret compartit').fill(receiverSecret);
+    await restForm.getByLabel('Temps per respondre, en segons').fill('45');
+    await restForm.getByRole('button', { name: 'Desa el receptor REST' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Servei web REST: s’ha desat el vostre receptor.' })).toBeVisible();
+    await expect(page.getByTestId('cm-rest-in-use')).toContainText('El vostre receptor propi');
+    await expect(page.getByRole('form', { name: 'El vostre receptor REST propi' }).getByLabel('Adreça del receptor')).toHaveValue('https://gestor.demo.example/expedients');
+    await expect(page.getByRole('form', { name: 'El vostre receptor REST propi' }).getByLabel('Secret compartit')).toHaveValue('');
+    await expect(page.getByText('Deixeu-lo buit per mantenir l’actual.', { exact: false })).toBeVisible();
+    await page.reload();
+    await expect(page.getByTestId('cm-rest-in-use')).toContainText('El vostre receptor propi');
+    expect(await page.content()).not.toContain(receiverSecret);
+    await expectNoAxeViolations(page, 'case management receiver saved');
+    await page.getByRole('button', { name: 'Utilitza el receptor per defecte de la instal·lació Servei web REST' }).click();
+    await expect(page.getByRole('group', { name: 'Voleu utilitzar el receptor per defecte de la instal·lació per a Servei web REST?' })).toBeVisible();
+    await page.getByRole('button', { name: 'Sí, utilitza el receptor per defecte' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Servei web REST: es torna a utilitzar el receptor per defecte de la instal·lació.' })).toBeVisible();
+    await expect(page.getByTestId('cm-rest-in-use')).not.toContainText('El vostre receptor propi');
   } finally {
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
   }

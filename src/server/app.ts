@@ -57,6 +57,7 @@ import { surveyInvitationHandlers } from './surveys/survey-invitation.service.ts
 import { createRealtime, type Realtime } from './realtime/realtime.setup.ts';
 import { sealAdminRoutes } from './seal-admin/seal-admin.routes.ts';
 import { integrationsAdminRoutes } from './integrations-admin/integrations-admin.routes.ts';
+import { caseManagementAdminRoutes } from './case-management-admin/case-management-admin.routes.ts';
 import { dataProtectionRoutes } from './data-protection/data-protection.routes.ts';
 import type { SocketTimings } from './realtime/realtime.socket.ts';
 
@@ -165,6 +166,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await http.register(auditRoutes, { ctx });
   await http.register(sealAdminRoutes, { ctx });
   await http.register(integrationsAdminRoutes, { ctx, webhooks });
+  await http.register(caseManagementAdminRoutes, { ctx });
   await http.register(dataProtectionRoutes, { ctx });
   if (ctx.config.env !== 'production' && ctx.mail.kind === 'outbox') {
     await http.register(devMailRoutes, { outboxDir: path.join(ctx.config.dataDir, 'outbox') });

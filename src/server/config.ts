@@ -187,6 +187,12 @@ export type Config = {
       clientKey: string | undefined;
       ca: string | undefined;
     } | null;
+    /**
+     * Mutual TLS for the REST and ENI receivers, installation-wide (files on the server): also used for
+     * the receivers an organisation's administrator sets in the console (`organisation_connectors`),
+     * whether or not the installation configures a receiver of its own.
+     */
+    tls: Record<'rest' | 'eni', { clientCert: string | undefined; clientKey: string | undefined; ca: string | undefined }>;
     /** A delivery not acknowledged this long after it was queued (or retried) becomes a dead letter. */
     deadAfterHours: number;
     /** How long a package download link handed to a receiver stays valid. */
@@ -299,6 +305,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
               ca: e.DELIVERY_ENI_CA ? path.resolve(e.DELIVERY_ENI_CA) : undefined,
             }
           : null,
+      tls: {
+        rest: {
+          clientCert: e.DELIVERY_REST_CLIENT_CERT ? path.resolve(e.DELIVERY_REST_CLIENT_CERT) : undefined,
+          clientKey: e.DELIVERY_REST_CLIENT_KEY ? path.resolve(e.DELIVERY_REST_CLIENT_KEY) : undefined,
+          ca: e.DELIVERY_REST_CA ? path.resolve(e.DELIVERY_REST_CA) : undefined,
+        },
+        eni: {
+          clientCert: e.DELIVERY_ENI_CLIENT_CERT ? path.resolve(e.DELIVERY_ENI_CLIENT_CERT) : undefined,
+          clientKey: e.DELIVERY_ENI_CLIENT_KEY ? path.resolve(e.DELIVERY_ENI_CLIENT_KEY) : undefined,
+          ca: e.DELIVERY_ENI_CA ? path.resolve(e.DELIVERY_ENI_CA) : undefined,
+        },
+      },
       deadAfterHours: e.DELIVERY_DEAD_AFTER_HOURS,
       linkHours: e.DELIVERY_LINK_HOURS,
       pollSeconds: e.DELIVERY_POLL_SECONDS,

@@ -20,6 +20,7 @@ import { m0021OrganisationSeals } from './migrations/0021-organisation-seals.ts'
 import { m0022ProcedureAdmin } from './migrations/0022-procedure-admin.ts';
 import { m0023Deliveries } from './migrations/0023-deliveries.ts';
 import { m0024Retention } from './migrations/0024-retention.ts';
+import { m0025OrganisationConnectors } from './migrations/0025-organisation-connectors.ts';
 import { m0011Registry } from './migrations/0011-registry.ts';
 import { m0012Recordings } from './migrations/0012-recordings.ts';
 import { m0014Protocol } from './migrations/0014-protocol.ts';
@@ -55,6 +56,7 @@ export const migrations: Record<string, Migration> = {
   '0022_procedure_admin': m0022ProcedureAdmin,
   '0023_deliveries': m0023Deliveries,
   '0024_retention': m0024Retention,
+  '0025_organisation_connectors': m0025OrganisationConnectors,
 };
 
 /** A Kysely migration provider over the in-code list. */

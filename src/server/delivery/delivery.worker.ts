@@ -14,6 +14,7 @@ import { RestConnector } from '../adapters/connectors/rest-connector.ts';
 import { alertDeadDelivery } from './delivery-alert.ts';
 import { deliveryLinkKey, signDeliveryLink } from './delivery-link.ts';
 import { deliveryRepo, type DeliveryForAttempt } from './delivery.repo.ts';
+import { eniIndexSigner, OrganisationConnectors } from './organisation-connectors.ts';
 import type { DeliveryState } from './delivery.tables.ts';
 
 /** Due deliveries read per round. */
@@ -29,14 +30,7 @@ export function configuredConnectors(ctx: AppContext): Record<string, Connector>
   const connectors: Record<string, Connector> = {};
   if (rest) connectors.rest = new RestConnector(rest, () => ctx.clock.now());
   if (dropDir) connectors.drop_folder = new DropFolderConnector(dropDir);
-  if (eni) {
-    // The remission's index is signed by the organisation's seal, as packages are (the signing libraries load with the first signature).
-    const sign = async (organisationId: string, sha256: Buffer, at: Date) => {
-      const { signCadesDetached } = await import('../evidence/cades.ts');
-      return signCadesDetached(sha256, await ctx.seals.cadesOptions(at, organisationId));
-    };
-    connectors.eni = new EniConnector(eni, sign, () => ctx.clock.now());
-  }
+  if (eni) connectors.eni = new EniConnector(eni, eniIndexSigner(ctx), () => ctx.clock.now());
   return connectors;
 }
 
@@ -57,7 +51,8 @@ export class DeliveryWorker {
   /** This worker's name in `lease_owner`: host, process and a per-instance suffix. */
   readonly owner = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly poller: Poller;
-  private readonly connectors: Record<string, Connector>;
+  /** The installation's connectors (or those a test injects), and each organisation's own settings over them. */
+  private readonly connectors: OrganisationConnectors;
   private readonly leaseMs: number;
   private readonly linkKey: Buffer;
 
@@ -65,7 +60,7 @@ export class DeliveryWorker {
     private readonly ctx: AppContext,
     opts: { connectors?: Record<string, Connector>; leaseMs?: number } = {},
   ) {
-    this.connectors = opts.connectors ?? configuredConnectors(ctx);
+    this.connectors = new OrganisationConnectors(ctx, opts.connectors ?? configuredConnectors(ctx));
     // The lease covers the longest attempt: the receiver's whole answer time (it downloads the package meanwhile), or writing a large package into a folder.
     this.leaseMs = opts.leaseMs ?? Math.max(ctx.config.delivery.rest?.timeoutMs ?? 0, ctx.config.delivery.eni?.timeoutMs ?? 0) + 15 * 60_000;
     this.linkKey = deliveryLinkKey(ctx.masterKey);
@@ -141,7 +136,7 @@ export class DeliveryWorker {
     try {
       row = await deliveryRepo.forAttempt(ctx.db, id);
       if (!row) return false;
-      const connector = this.connectors[row.connector];
+      const connector = await this.connectors.connectorFor(row.organisation_id, row.connector);
       if (!connector) outcome = { status: 'failed', error: `connector ${row.connector} not configured` };
       else {
         const item = await this.itemOf(row, started);

@@ -13,7 +13,7 @@ import { formatInstantDate, formatInstantTime } from '../../../i18n/format.ts';
 import { readIssues } from '../../citizen/details-validation.ts';
 
 /** A field refusal code of `section` as words (falling back to a generic "not valid"). */
-export function issueMessage(section: 'seal' | 'integrations', field: string, code: string, t: TFunction): string {
+export function issueMessage(section: 'seal' | 'integrations' | 'caseManagement', field: string, code: string, t: TFunction): string {
   const key = `adminIntegrations.${section}.errors.${field}.${code}`;
   const text = t(key);
   return text === key ? t(`adminIntegrations.${section}.errors.invalid`) : text;
@@ -27,7 +27,7 @@ export function issueMessage(section: 'seal' | 'integrations', field: string, co
 export function problemsOf(
   error: unknown,
   t: TFunction,
-  section: 'seal' | 'integrations',
+  section: 'seal' | 'integrations' | 'caseManagement',
   fieldIds: Record<string, string>,
   serverField: (id: string) => string | undefined = () => undefined,
 ): SummaryError[] {

@@ -1,12 +1,14 @@
 /**
  * Integrations (`/staff/admin/integrations/*`): the organisation's API keys
- * (`…/integrations`) and webhook subscriptions (`…/integrations/webhooks`).
+ * (`…/integrations`), webhook subscriptions (`…/integrations/webhooks`) and
+ * case-management receivers (`…/integrations/case-management`).
  * A key's or a subscription's secret is shown once, right after creating
  * it; afterwards only a key's prefix tells it apart.
  */
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { ApiKeysPage } from './api-keys-page.tsx';
+import { CaseManagementPage } from './case-management-page.tsx';
 import { WebhooksPage } from './webhooks-page.tsx';
 
 /** The section's base address. */
@@ -28,6 +30,11 @@ export function IntegrationsNav() {
             {t('adminIntegrations.integrations.nav.webhooks')}
           </NavLink>
         </li>
+        <li>
+          <NavLink to={`${INTEGRATIONS_BASE}/case-management`} className="integrations-nav__link">
+            {t('adminIntegrations.integrations.nav.caseManagement')}
+          </NavLink>
+        </li>
       </ul>
     </nav>
   );
@@ -39,6 +46,7 @@ export function IntegrationsScene() {
     <Routes>
       <Route index element={<ApiKeysPage />} />
       <Route path="webhooks" element={<WebhooksPage />} />
+      <Route path="case-management" element={<CaseManagementPage />} />
       <Route path="*" element={<Navigate to={INTEGRATIONS_BASE} replace />} />
     </Routes>
   );
