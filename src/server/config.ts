@@ -229,6 +229,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.DELIVERY_ENI_URL && !e.DELIVERY_ENI_SECRET) throw new ConfigError(['DELIVERY_ENI_SECRET: required when DELIVERY_ENI_URL is set']);
   if (!e.DELIVERY_ENI_CLIENT_CERT !== !e.DELIVERY_ENI_CLIENT_KEY) throw new ConfigError(['DELIVERY_ENI_CLIENT_CERT, DELIVERY_ENI_CLIENT_KEY: set both or neither']);
   const dataDir = path.resolve(e.DATA_DIR);
+  // Mutual TLS towards case management, per connector kind (also used for organisations' own receivers).
+  const file = (value: string | undefined) => (value ? path.resolve(value) : undefined);
+  const tls = {
+    rest: { clientCert: file(e.DELIVERY_REST_CLIENT_CERT), clientKey: file(e.DELIVERY_REST_CLIENT_KEY), ca: file(e.DELIVERY_REST_CA) },
+    eni: { clientCert: file(e.DELIVERY_ENI_CLIENT_CERT), clientKey: file(e.DELIVERY_ENI_CLIENT_KEY), ca: file(e.DELIVERY_ENI_CA) },
+  };
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   let database: Config['database'];
   if (e.DATABASE_URL?.startsWith('postgres')) database = { kind: 'postgres', url: e.DATABASE_URL };
@@ -282,41 +288,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       includeDocuments: e.EVIDENCE_INCLUDE_DOCUMENTS,
     },
     delivery: {
-      rest:
-        e.DELIVERY_REST_URL && e.DELIVERY_REST_SECRET
-          ? {
-              url: e.DELIVERY_REST_URL,
-              secret: e.DELIVERY_REST_SECRET,
-              timeoutMs: e.DELIVERY_REST_TIMEOUT_SECONDS * 1000,
-              clientCert: e.DELIVERY_REST_CLIENT_CERT ? path.resolve(e.DELIVERY_REST_CLIENT_CERT) : undefined,
-              clientKey: e.DELIVERY_REST_CLIENT_KEY ? path.resolve(e.DELIVERY_REST_CLIENT_KEY) : undefined,
-              ca: e.DELIVERY_REST_CA ? path.resolve(e.DELIVERY_REST_CA) : undefined,
-            }
-          : null,
+      rest: e.DELIVERY_REST_URL && e.DELIVERY_REST_SECRET ? { url: e.DELIVERY_REST_URL, secret: e.DELIVERY_REST_SECRET, timeoutMs: e.DELIVERY_REST_TIMEOUT_SECONDS * 1000, ...tls.rest } : null,
       dropDir: e.DELIVERY_DROP_DIR ? path.resolve(e.DELIVERY_DROP_DIR) : null,
-      eni:
-        e.DELIVERY_ENI_URL && e.DELIVERY_ENI_SECRET
-          ? {
-              url: e.DELIVERY_ENI_URL,
-              secret: e.DELIVERY_ENI_SECRET,
-              timeoutMs: e.DELIVERY_ENI_TIMEOUT_SECONDS * 1000,
-              clientCert: e.DELIVERY_ENI_CLIENT_CERT ? path.resolve(e.DELIVERY_ENI_CLIENT_CERT) : undefined,
-              clientKey: e.DELIVERY_ENI_CLIENT_KEY ? path.resolve(e.DELIVERY_ENI_CLIENT_KEY) : undefined,
-              ca: e.DELIVERY_ENI_CA ? path.resolve(e.DELIVERY_ENI_CA) : undefined,
-            }
-          : null,
-      tls: {
-        rest: {
-          clientCert: e.DELIVERY_REST_CLIENT_CERT ? path.resolve(e.DELIVERY_REST_CLIENT_CERT) : undefined,
-          clientKey: e.DELIVERY_REST_CLIENT_KEY ? path.resolve(e.DELIVERY_REST_CLIENT_KEY) : undefined,
-          ca: e.DELIVERY_REST_CA ? path.resolve(e.DELIVERY_REST_CA) : undefined,
-        },
-        eni: {
-          clientCert: e.DELIVERY_ENI_CLIENT_CERT ? path.resolve(e.DELIVERY_ENI_CLIENT_CERT) : undefined,
-          clientKey: e.DELIVERY_ENI_CLIENT_KEY ? path.resolve(e.DELIVERY_ENI_CLIENT_KEY) : undefined,
-          ca: e.DELIVERY_ENI_CA ? path.resolve(e.DELIVERY_ENI_CA) : undefined,
-        },
-      },
+      eni: e.DELIVERY_ENI_URL && e.DELIVERY_ENI_SECRET ? { url: e.DELIVERY_ENI_URL, secret: e.DELIVERY_ENI_SECRET, timeoutMs: e.DELIVERY_ENI_TIMEOUT_SECONDS * 1000, ...tls.eni } : null,
+      tls,
       deadAfterHours: e.DELIVERY_DEAD_AFTER_HOURS,
       linkHours: e.DELIVERY_LINK_HOURS,
       pollSeconds: e.DELIVERY_POLL_SECONDS,

@@ -1,6 +1,6 @@
 import type { ExpressionBuilder, Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
-import type { Database } from '../db/schema.ts';
+import type { AppointmentStatus, Database } from '../db/schema.ts';
 import { CLOSED_STATUSES } from '../documents/documents.repo.ts';
 import { withRetentionColumns, type LegalHoldRow, type RetentionDatabase } from './retention.tables.ts';
 
@@ -32,6 +32,20 @@ function purgeable(eb: AppointmentScope) {
   ]);
 }
 
+/**
+ * An organisation's appointments in `statuses` that the purge rule allows
+ * (see {@link purgeable}), as ids; each retention query adds what it is due for.
+ */
+function purgeableAppointments(db: Db, organisationId: string, statuses: readonly AppointmentStatus[]) {
+  return withRetentionColumns(db)
+    .selectFrom('appointments')
+    .innerJoin('procedures', 'procedures.id', 'appointments.procedure_id')
+    .select(['appointments.id', 'appointments.organisation_id'])
+    .where('appointments.organisation_id', '=', organisationId)
+    .where('appointments.status', 'in', [...statuses])
+    .where(purgeable);
+}
+
 /** An appointment id and its organisation: what a purge needs to find the rest. */
 export interface DueAppointment {
   id: string;
@@ -47,27 +61,16 @@ export const retentionRepo = {
 
   /** Closed before `beforeIso`, purgeable, still holding documents. */
   documentsDue(db: Db, organisationId: string, beforeIso: string, limit: number): Promise<DueAppointment[]> {
-    return withRetentionColumns(db)
-      .selectFrom('appointments')
-      .innerJoin('procedures', 'procedures.id', 'appointments.procedure_id')
-      .select(['appointments.id', 'appointments.organisation_id'])
-      .where('appointments.organisation_id', '=', organisationId)
-      .where('appointments.status', 'in', [...CLOSED_STATUSES])
+    return purgeableAppointments(db, organisationId, CLOSED_STATUSES)
       .where('appointments.updated_at', '<=', beforeIso)
       .where((eb) => eb.exists(eb.selectFrom('documents').select('documents.id').whereRef('documents.appointment_id', '=', 'appointments.id').where('documents.purged_at', 'is', null)))
-      .where(purgeable)
       .limit(limit)
       .execute();
   },
 
   /** Closed before `beforeIso`, purgeable, still holding a recording or identification snapshots. */
   mediaDue(db: Db, organisationId: string, beforeIso: string, limit: number): Promise<DueAppointment[]> {
-    return withRetentionColumns(db)
-      .selectFrom('appointments')
-      .innerJoin('procedures', 'procedures.id', 'appointments.procedure_id')
-      .select(['appointments.id', 'appointments.organisation_id'])
-      .where('appointments.organisation_id', '=', organisationId)
-      .where('appointments.status', 'in', [...FINISHED_STATUSES])
+    return purgeableAppointments(db, organisationId, FINISHED_STATUSES)
       .where('appointments.updated_at', '<=', beforeIso)
       .where((eb) =>
         eb.or([
@@ -81,7 +84,6 @@ export const retentionRepo = {
           ),
         ]),
       )
-      .where(purgeable)
       .limit(limit)
       .execute();
   },
@@ -92,14 +94,8 @@ export const retentionRepo = {
    * delivered more than once); without a connector, past the close.
    */
   packagesDue(db: Db, organisationId: string, beforeIso: string, limit: number): Promise<DueAppointment[]> {
-    return withRetentionColumns(db)
-      .selectFrom('appointments')
-      .innerJoin('procedures', 'procedures.id', 'appointments.procedure_id')
-      .select(['appointments.id', 'appointments.organisation_id'])
-      .where('appointments.organisation_id', '=', organisationId)
-      .where('appointments.status', 'in', [...FINISHED_STATUSES])
+    return purgeableAppointments(db, organisationId, FINISHED_STATUSES)
       .where((eb) => eb.exists(eb.selectFrom('evidence_packages').select('evidence_packages.id').whereRef('evidence_packages.appointment_id', '=', 'appointments.id').where('evidence_packages.purged_at', 'is', null)))
-      .where(purgeable)
       .where((eb) => {
         const deliveries = () => eb.selectFrom('deliveries').select('deliveries.id').whereRef('deliveries.appointment_id', '=', 'appointments.id');
         return eb.or([
@@ -113,15 +109,9 @@ export const retentionRepo = {
 
   /** Finished before `beforeIso`, purgeable, personal data not yet minimised. */
   personalDataDue(db: Db, organisationId: string, beforeIso: string, limit: number): Promise<DueAppointment[]> {
-    return withRetentionColumns(db)
-      .selectFrom('appointments')
-      .innerJoin('procedures', 'procedures.id', 'appointments.procedure_id')
-      .select(['appointments.id', 'appointments.organisation_id'])
-      .where('appointments.organisation_id', '=', organisationId)
-      .where('appointments.status', 'in', [...FINISHED_STATUSES])
+    return purgeableAppointments(db, organisationId, FINISHED_STATUSES)
       .where('appointments.updated_at', '<=', beforeIso)
       .where('appointments.minimised_at', 'is', null)
-      .where(purgeable)
       .limit(limit)
       .execute();
   },
