@@ -13,6 +13,7 @@ import { EventChain, eventLogJson, type EvidenceEvent, type JsonValue } from '..
 import { enqueueDelivery } from '../delivery/delivery.service.ts';
 import { packageRepo, type PackageSources } from './package.repo.ts';
 import type { EvidencePackageRow } from './package.tables.ts';
+import { retentionRepo } from '../retention/retention.repo.ts';
 
 /** What sealing a package gives the caller (and the staff API answers). */
 export interface SealedEvidence {
@@ -249,6 +250,8 @@ async function writeContents(
 /** Staff seal a package of an appointment they can see (another office's: 404); an agent only of their own (403). */
 export async function sealEvidenceAsStaff(ctx: AppContext, org: Organisation, viewer: Staff, appointmentId: string): Promise<SealedEvidence> {
   const appointment = await attendedAppointment(ctx, org, viewer, appointmentId);
+  // What retention purged cannot be sealed again: the package would lack it, or fail halfway.
+  if (await retentionRepo.anythingPurged(ctx.db, appointment.id)) throw errors.conflict('evidence_purged');
   // A recording no page stopped (the agent's tab died) is stopped and finalised first, so the package holds it up to its last chunk.
   await settleRecording(ctx, appointment, true);
   return sealEvidencePackage(ctx, org, appointment.id, `staff:${viewer.id}`);

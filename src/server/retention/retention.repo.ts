@@ -54,6 +54,18 @@ export interface DueAppointment {
 
 /** All SQL of retention and legal holds. Every query is scoped to an organisation or to ids that already are. */
 export const retentionRepo = {
+  /** Whether retention took anything a package is sealed from: the recording, a snapshot, a document, or the personal data. */
+  async anythingPurged(db: Db, appointmentId: string): Promise<boolean> {
+    const r = withRetentionColumns(db);
+    const [minimised, recording, snapshot, document] = await Promise.all([
+      r.selectFrom('appointments').select('id').where('id', '=', appointmentId).where('minimised_at', 'is not', null).executeTakeFirst(),
+      r.selectFrom('recordings').select('id').where('appointment_id', '=', appointmentId).where('purged_at', 'is not', null).executeTakeFirst(),
+      r.selectFrom('identification_snapshots').select('id').where('appointment_id', '=', appointmentId).where('purged_at', 'is not', null).executeTakeFirst(),
+      db.selectFrom('documents').select('id').where('appointment_id', '=', appointmentId).where('purged_at', 'is not', null).executeTakeFirst(),
+    ]);
+    return Boolean(minimised ?? recording ?? snapshot ?? document);
+  },
+
   /** Every organisation's id (the job applies each one's own periods). */
   async organisationIds(db: Db): Promise<string[]> {
     return (await db.selectFrom('organisations').select('id').orderBy('id').execute()).map((o) => o.id);

@@ -193,6 +193,13 @@ describe.each(DIALECTS)('retention (%s)', (dialect) => {
       expect(gone.statusCode, url).toBe(410);
       expect(gone.json().error).toMatchObject({ id: 'purged_by_retention', message: expect.stringContaining('retention period') });
     }
+    // Nor can a new package be sealed from what is gone: a clear refusal, nothing sealed.
+    const packages = async () => (await t.ctx.db.selectFrom('evidence_packages').select('id').where('appointment_id', '=', a.id).execute()).length;
+    const before = await packages();
+    const seal = await t.app.http.inject({ method: 'POST', url: `/api/staff/appointments/${a.id}/evidence`, headers: { host: 'alfa.test', cookie: fresh.cookie, 'x-csrf-token': fresh.csrf, 'accept-language': 'en' }, payload: {} });
+    expect(seal.statusCode).toBe(409);
+    expect(seal.json().error).toMatchObject({ id: 'evidence_purged', message: expect.stringContaining('retention period') });
+    expect(await packages()).toBe(before);
 
     // The acknowledgement and the package's hash are kept.
     expect(await t.ctx.db.selectFrom('deliveries').select(['state', 'reference', 'acknowledged_at']).where('id', '=', deliveryId).executeTakeFirstOrThrow()).toEqual({ state: 'acknowledged', reference: 'EXP-R', acknowledged_at: ackAt });
