@@ -10,7 +10,7 @@ import { useLocation, useParams } from 'react-router';
 import { isLanguage } from '../../../shared/limits.ts';
 import { fetchAppointment, type StaffAppointment } from '../../api/staff-api.ts';
 import { BackLink } from '../../components/back-link.tsx';
-import { Loading, SummaryList } from '../../components/content.tsx';
+import { InsetText, Loading, SummaryList } from '../../components/content.tsx';
 import { ErrorSummary, type SummaryError } from '../../components/error-summary.tsx';
 import { PageHeading } from '../../components/page-heading.tsx';
 import { LoadProblem } from '../../components/problem.tsx';
@@ -29,6 +29,7 @@ import { WrapupPanel } from './wrapup/wrapup-panel.tsx';
 import { DocumentsSection } from './documents/documents-section.tsx';
 import { InterpreterPanel } from './interpreters/interpreter-panel.tsx';
 import { LegalHoldPanel } from './legal-hold-panel.tsx';
+import { minimisedAt } from './retention-notice.ts';
 import { channelLabel, fullName, NeedsBadges, StaffStatusTag } from './staff-labels.tsx';
 import { useStaffPageTitle, useStaffSession } from './staff-session.ts';
 
@@ -85,15 +86,22 @@ function useRows(appointment: StaffAppointment, timeZone: string) {
   return { appointmentRows, citizenRows };
 }
 
-function Details({ appointment, timeZone }: { appointment: StaffAppointment; timeZone: string }) {
+function Details({ appointment, timeZone, minimised }: { appointment: StaffAppointment; timeZone: string; minimised: string | null }) {
   const { t } = useTranslation();
+  const language = useLanguage();
   const { appointmentRows, citizenRows } = useRows(appointment, timeZone);
   return (
     <>
       <h2 className="heading-m">{t('staff.detail.appointmentHeading')}</h2>
       <SummaryList rows={appointmentRows} />
       <h2 className="heading-m">{t('staff.detail.citizenHeading')}</h2>
-      <SummaryList rows={citizenRows} />
+      {minimised ? (
+        <InsetText>
+          <p className="body">{t('retention.minimised', { date: formatInstantDate(minimised, timeZone, language) })}</p>
+        </InsetText>
+      ) : (
+        <SummaryList rows={citizenRows} />
+      )}
     </>
   );
 }
@@ -139,7 +147,7 @@ export function AppointmentScene() {
       </p>
       <div className="staff-columns">
         <div className="staff-columns__main">
-          <Details appointment={appointment} timeZone={timeZone} />
+          <Details appointment={appointment} timeZone={timeZone} minimised={minimisedAt(detail.history)} />
           {appointment.channel === 'video' ? <WrapupPanel appointmentId={appointment.id} csrfToken={session.csrfToken} version={version} /> : null}
           <DocumentsSection appointmentId={appointment.id} appointmentStatus={appointment.status} timeZone={timeZone} onChange={() => setVersion((n) => n + 1)} />
           {appointment.channel === 'video' ? <RecordingSection appointmentId={appointment.id} version={version} /> : null}
