@@ -77,6 +77,8 @@ export function NeedsBadges({ needs }: { needs: Needs }) {
 
 /** "Name Surnames". */
 export function fullName(person: { name: string; surnames: string }, t: TFunction): string {
+  // Retention or a data-protection erasure emptied them: say so rather than show nothing (an empty link has no name).
+  if (!person.name.trim() && !person.surnames.trim()) return t('staff.fullNameDeleted');
   return t('staff.fullName', { name: person.name, surnames: person.surnames });
 }
 
