@@ -235,7 +235,7 @@ describe.each(DIALECTS)('call wrap-up and citizen survey (%s)', (dialect) => {
       return endedAt;
     }
     const linkIn = (text: string) => {
-      const match = /\/survey\/([A-Za-z0-9_-]{32})\b/.exec(text);
+      const match = /\/survey\/([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])/.exec(text);
       if (!match?.[1]) throw new Error(`no survey link in: ${text}`);
       return match[1];
     };
