@@ -30,6 +30,19 @@ describe('audio-only fallback', () => {
     expect(isPoorSample(unknown)).toBe(false);
   });
 
+  it('does not call a low estimate poor while the encoder says the picture is not held back for bandwidth', () => {
+    // A still picture (an ID card held up) needs little, so the estimate stays low while the video goes out whole.
+    expect(isPoorSample({ ...thin, videoLimitedBy: 'none' })).toBe(false);
+    expect(isPoorSample({ ...thin, videoLimitedBy: 'cpu' })).toBe(false);
+    expect(isPoorSample({ ...thin, videoLimitedBy: 'bandwidth' })).toBe(true);
+    // A browser that does not say is judged on the estimate.
+    expect(isPoorSample({ ...thin, videoLimitedBy: null })).toBe(true);
+    // Loss is loss, whatever the encoder does.
+    expect(isPoorSample({ ...lossy, videoLimitedBy: 'none' })).toBe(true);
+    const still = { ...thin, videoLimitedBy: 'none' };
+    expect(shouldFallBackToAudio([still, still, still, still])).toBe(false);
+  });
+
   it('falls back only after several poor readings in a row', () => {
     expect(shouldFallBackToAudio([])).toBe(false);
     expect(shouldFallBackToAudio([thin, thin])).toBe(false);
@@ -49,7 +62,7 @@ describe('audio-only fallback', () => {
     const reading = (bitrate: number, lostNow = 0) => {
       sent += 100;
       lost += lostNow;
-      return { availableOutgoingBitrate: bitrate, counters: { packetsSent: sent, packetsLost: lost } };
+      return { availableOutgoingBitrate: bitrate, counters: { packetsSent: sent, packetsLost: lost }, videoLimitedBy: null };
     };
     let history = EMPTY_HISTORY;
     let now = 0;
@@ -72,7 +85,7 @@ describe('audio-only fallback', () => {
     while (now - (history.connectedAt ?? now) < settleMs - 2_000) step(140_000, true);
     expect(history.samples).toEqual([]);
     step(600_000, true);
-    expect(history.samples).toEqual([{ availableOutgoingBitrate: 600_000, lossFraction: 0 }]);
+    expect(history.samples).toEqual([{ availableOutgoingBitrate: 600_000, lossFraction: 0, videoLimitedBy: null }]);
     expect(shouldFallBackToAudio(history.samples)).toBe(false);
   });
 
@@ -90,15 +103,35 @@ describe('audio-only fallback', () => {
       { id: 'CP1', type: 'candidate-pair', availableOutgoingBitrate: 5_000_000, nominated: false, state: 'failed' },
       { id: 'CP2', type: 'candidate-pair', availableOutgoingBitrate: 120_000, nominated: true, state: 'succeeded' },
       { id: 'OA', type: 'outbound-rtp', kind: 'audio', packetsSent: 400 },
-      { id: 'OV', type: 'outbound-rtp', kind: 'video', packetsSent: 600 },
+      { id: 'OV', type: 'outbound-rtp', kind: 'video', packetsSent: 600, qualityLimitationReason: 'bandwidth' },
       { id: 'RV', type: 'remote-inbound-rtp', kind: 'video', packetsLost: 30 },
     );
-    expect(readOutgoing(stats)).toEqual({ availableOutgoingBitrate: 120_000, counters: { packetsSent: 1000, packetsLost: 30 } });
+    expect(readOutgoing(stats)).toEqual({ availableOutgoingBitrate: 120_000, counters: { packetsSent: 1000, packetsLost: 30 }, videoLimitedBy: 'bandwidth' });
   });
 
   it('falls back to the nominated pair when the transport does not name one, and says nothing before media flows', () => {
     const stats = report({ id: 'CP', type: 'candidate-pair', availableOutgoingBitrate: 800_000, nominated: true, state: 'succeeded' });
-    expect(readOutgoing(stats)).toEqual({ availableOutgoingBitrate: 800_000, counters: null });
+    expect(readOutgoing(stats)).toEqual({ availableOutgoingBitrate: 800_000, counters: null, videoLimitedBy: null });
+  });
+
+  it('reads why the video encoder reduces the picture; one simulcast layer held back for bandwidth is enough', () => {
+    const layers = (...reasons: string[]) =>
+      report(...reasons.map((reason, i) => ({ id: `OV${i}`, type: 'outbound-rtp', kind: 'video', packetsSent: 10, qualityLimitationReason: reason })));
+    expect(readOutgoing(layers('none')).videoLimitedBy).toBe('none');
+    expect(readOutgoing(layers('none', 'bandwidth', 'cpu')).videoLimitedBy).toBe('bandwidth');
+    // Audio has no such figure.
+    expect(readOutgoing(report({ id: 'OA', type: 'outbound-rtp', kind: 'audio', packetsSent: 10 })).videoLimitedBy).toBeNull();
+  });
+
+  it('keeps the encoder’s limitation in the readings it judges', () => {
+    let history = EMPTY_HISTORY;
+    const settled = BANDWIDTH_POLICY.settleMs + 1;
+    history = recordOutgoing(history, { availableOutgoingBitrate: 90_000, counters: { packetsSent: 100, packetsLost: 0 }, videoLimitedBy: 'none' }, true, 0);
+    for (let i = 1; i <= 3; i++)
+      history = recordOutgoing(history, { availableOutgoingBitrate: 90_000, counters: { packetsSent: 100 + i * 100, packetsLost: 0 }, videoLimitedBy: 'none' }, true, settled + i * 2_000);
+    expect(history.samples).toHaveLength(3);
+    expect(history.samples.every((sample) => sample.videoLimitedBy === 'none')).toBe(true);
+    expect(shouldFallBackToAudio(history.samples)).toBe(false);
   });
 
   it('counts decoded video frames and received audio packets', () => {

@@ -6,6 +6,14 @@
  * and fall back to audio only after a few poor samples in a row, so one bad
  * second does not cut the picture. Pure functions, so the decision is tested
  * without a browser.
+ *
+ * A low estimate alone is not a poor path: the estimate only grows with what
+ * is actually sent, so a picture that needs little (someone sitting still,
+ * an ID card held up) keeps it low, and after a network drop it may stay
+ * under the threshold for a long time while the video goes out whole. So a
+ * low estimate counts only when the video encoder says it is holding the
+ * picture back for bandwidth (`outbound-rtp.qualityLimitationReason`), or
+ * when the browser does not say. Loss counts always.
  */
 
 /** One reading of the outgoing path, taken every few seconds. */
@@ -14,6 +22,12 @@ export interface BandwidthSample {
   availableOutgoingBitrate: number | null;
   /** Share of our packets lost since the previous reading (0–1); null when unknown. */
   lossFraction: number | null;
+  /**
+   * Why the video encoder reduces the picture (`qualityLimitationReason`:
+   * "none", "bandwidth", "cpu", "other"); null when the browser does not
+   * say or no video goes out. Absent in older readings: unknown.
+   */
+  videoLimitedBy?: string | null;
 }
 
 /** Thresholds of the audio-only fallback. */
@@ -38,9 +52,14 @@ export interface BandwidthPolicy {
 /** The defaults: at a reading every 2 s, six seconds of a poor path stop the video, once it has been up for ten. */
 export const BANDWIDTH_POLICY: BandwidthPolicy = { minBitrate: 150_000, maxLoss: 0.1, poorSamples: 3, settleMs: 10_000 };
 
-/** Whether one reading says the path is too poor for video. Unknown figures never count as poor. */
+/**
+ * Whether one reading says the path is too poor for video. Unknown figures
+ * never count as poor; a low estimate counts unless the encoder says the
+ * picture is not held back for bandwidth (see the module comment).
+ */
 export function isPoorSample(sample: BandwidthSample, policy: BandwidthPolicy = BANDWIDTH_POLICY): boolean {
-  const lowBitrate = sample.availableOutgoingBitrate !== null && sample.availableOutgoingBitrate < policy.minBitrate;
+  const limitedByBandwidth = (sample.videoLimitedBy ?? null) === null || sample.videoLimitedBy === 'bandwidth';
+  const lowBitrate = limitedByBandwidth && sample.availableOutgoingBitrate !== null && sample.availableOutgoingBitrate < policy.minBitrate;
   const highLoss = sample.lossFraction !== null && sample.lossFraction > policy.maxLoss;
   return lowBitrate || highLoss;
 }
@@ -72,7 +91,7 @@ export const EMPTY_HISTORY: OutgoingHistory = { samples: [], counters: null, con
  */
 export function recordOutgoing(
   history: OutgoingHistory,
-  reading: { availableOutgoingBitrate: number | null; counters: LossCounters | null },
+  reading: OutgoingReading,
   connected: boolean,
   now: number,
   policy: BandwidthPolicy = BANDWIDTH_POLICY,
@@ -81,7 +100,11 @@ export function recordOutgoing(
   if (!connected) return { samples: [], counters, connectedAt: null };
   const connectedAt = history.connectedAt ?? now;
   if (!reading.counters || now - connectedAt < policy.settleMs) return { samples: history.samples, counters, connectedAt };
-  const sample = { availableOutgoingBitrate: reading.availableOutgoingBitrate, lossFraction: lossBetween(history.counters, reading.counters) };
+  const sample: BandwidthSample = {
+    availableOutgoingBitrate: reading.availableOutgoingBitrate,
+    lossFraction: lossBetween(history.counters, reading.counters),
+    videoLimitedBy: reading.videoLimitedBy,
+  };
   return { samples: [...history.samples, sample].slice(-policy.poorSamples * 2), counters, connectedAt };
 }
 
@@ -109,9 +132,20 @@ export interface StatsLike {
 
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
-/** What one `getStats()` report says about the outgoing path: the estimate and the cumulative loss counters. */
-export function readOutgoing(report: StatsLike): { availableOutgoingBitrate: number | null; counters: LossCounters | null } {
+/** What one `getStats()` report says about the outgoing path. */
+export interface OutgoingReading {
+  /** The selected candidate pair's estimate, bits/s. */
+  availableOutgoingBitrate: number | null;
+  /** Cumulative counters of everything sent; null before anything is. */
+  counters: LossCounters | null;
+  /** Why the video encoder reduces the picture; null when not said (see {@link BandwidthSample}). */
+  videoLimitedBy: string | null;
+}
+
+/** What one `getStats()` report says about the outgoing path: the estimate, the cumulative loss counters and the encoder's limitation. */
+export function readOutgoing(report: StatsLike): OutgoingReading {
   let bitrate: number | null = null;
+  let videoLimitedBy: string | null = null;
   let selectedPair: string | null = null;
   const pairs = new Map<string, number | null>();
   let sent = 0;
@@ -128,11 +162,14 @@ export function readOutgoing(report: StatsLike): { availableOutgoingBitrate: num
     if (stats.type === 'outbound-rtp') {
       sent += num(stats.packetsSent) ?? 0;
       sawOutbound = true;
+      // With several video streams (simulcast), one held back for bandwidth is enough.
+      if (stats.kind === 'video' && typeof stats.qualityLimitationReason === 'string' && videoLimitedBy !== 'bandwidth')
+        videoLimitedBy = stats.qualityLimitationReason;
     }
     if (stats.type === 'remote-inbound-rtp') lost += num(stats.packetsLost) ?? 0;
   });
   if (selectedPair !== null && pairs.has(selectedPair)) bitrate = pairs.get(selectedPair) ?? null;
-  return { availableOutgoingBitrate: bitrate, counters: sawOutbound ? { packetsSent: sent, packetsLost: lost } : null };
+  return { availableOutgoingBitrate: bitrate, counters: sawOutbound ? { packetsSent: sent, packetsLost: lost } : null, videoLimitedBy };
 }
 
 /** What was received from one peer so far: video frames decoded and audio packets, the proof that media flows. */
