@@ -241,6 +241,39 @@ export function framesDecoded(page: Page): Promise<number> {
   });
 }
 
+/** Frames of new video that prove it flows: the citizen's camera clip runs at 10 frames/s, the agent's at 30. */
+const NEW_FRAMES = 30;
+
+/** What a page's connections say about the video they send and receive, for a failure's report. */
+export function videoPath(page: Page): Promise<unknown> {
+  return page.evaluate(async () => {
+    const peers = (window as unknown as { e2ePeerConnections?: RTCPeerConnection[] }).e2ePeerConnections ?? [];
+    const out: unknown[] = [];
+    for (const pc of peers.filter((p) => p.connectionState !== 'closed')) {
+      const seen: Record<string, unknown>[] = [];
+      (await pc.getStats()).forEach((r: Record<string, unknown>) => {
+        if (r.type === 'outbound-rtp' && r.kind === 'video')
+          seen.push({ out: r.framesEncoded, sent: r.framesSent, limit: r.qualityLimitationReason, active: r.active, fps: r.framesPerSecond });
+        if (r.type === 'inbound-rtp' && r.kind === 'video') seen.push({ decoded: r.framesDecoded, received: r.framesReceived, lost: r.packetsLost });
+        if (r.type === 'candidate-pair' && r.nominated === true) seen.push({ pair: r.state, bwe: r.availableOutgoingBitrate });
+      });
+      out.push({ state: pc.connectionState, ice: pc.iceConnectionState, signaling: pc.signalingState, stats: seen });
+    }
+    return { onLine: navigator.onLine, peers: out, notices: [...document.querySelectorAll('[role=status]')].map((e) => e.textContent) };
+  });
+}
+
+/** Waits until `page` has decoded `more` video frames beyond what it had decoded now; on failure, says how both sides' video stands. */
+export async function expectVideoFlowing(page: Page, other?: Page, more = NEW_FRAMES): Promise<void> {
+  const now = await framesDecoded(page);
+  try {
+    await expect.poll(() => framesDecoded(page), { timeout: 30_000, message: 'video frames decoded' }).toBeGreaterThan(now + more);
+  } catch (error) {
+    const report = { receiver: await videoPath(page).catch(String), sender: other ? await videoPath(other).catch(String) : null };
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${JSON.stringify(report, null, 1)}`, { cause: error });
+  }
+}
+
 /** The width of the other participant's picture as this side decodes it. */
 export function remoteWidth(page: Page): Promise<number> {
   return page.locator('.call-tile:not(.call-tile--self) video').first().evaluate((video: HTMLVideoElement) => video.videoWidth);

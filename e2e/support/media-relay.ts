@@ -10,9 +10,14 @@
  * {@link MediaRelay.cut} then drops every packet, which both browsers see as
  * the network going away (ICE "disconnected"), and restoring it lets an ICE
  * restart (RFC 8445 §2.4) find the path again on the same connections.
+ * {@link MediaRelay.setLimit} makes the path towards one side thin instead
+ * (a fixed rate with a short queue), as a weak mobile or rural connection is.
  */
 import { Worker } from 'node:worker_threads';
 import type { BrowserContext } from '@playwright/test';
+
+/** Whose candidates a relay port stands for, and so which way a packet goes: see {@link MediaRelay.setLimit}. */
+export type RelaySide = 'local' | 'remote';
 
 /** The relay; see the module comment. Packets are forwarded on a thread of its own (media-relay-worker.mjs). */
 export class MediaRelay {
@@ -39,9 +44,18 @@ export class MediaRelay {
     this.worker.postMessage({ op: 'cut', cut });
   }
 
-  /** The relay port that stands for the real candidate `address:port` (on the same address, so the route is the same). */
-  async portFor(address: string, port: number): Promise<number> {
-    const answer = await this.ask({ op: 'port', address, port });
+  /**
+   * Lets media towards one side through at `bitsPerSecond` at most (null:
+   * without limit again). `towards`: 'local', the side whose context the
+   * relay is installed on ({@link relayMedia}); 'remote', the other side.
+   */
+  setLimit(towards: RelaySide, bitsPerSecond: number | null): void {
+    this.worker.postMessage({ op: 'limit', towards, bitsPerSecond });
+  }
+
+  /** The relay port that stands for the real candidate `address:port` of `owner` (on the same address, so the route is the same). */
+  async portFor(address: string, port: number, owner: RelaySide): Promise<number> {
+    const answer = await this.ask({ op: 'port', address, port, owner });
     if (answer.port === undefined) throw new Error(`no relay port for ${address}:${port}`);
     return answer.port;
   }
@@ -69,15 +83,15 @@ export class MediaRelay {
  * own candidates and the other side's.
  */
 export async function relayMedia(context: BrowserContext, relay: MediaRelay): Promise<void> {
-  await context.exposeFunction('e2eRelayPort', (address: string, port: number) => relay.portFor(address, port));
+  await context.exposeFunction('e2eRelayPort', (address: string, port: number, owner: RelaySide) => relay.portFor(address, port, owner));
   await context.addInitScript(() => {
-    type RelayPort = (address: string, port: number) => Promise<number>;
-    /** The candidate through the relay, or null for one the relay does not carry (TCP, IPv6, mDNS). */
-    const viaRelay = async (init: RTCIceCandidateInit): Promise<RTCIceCandidateInit | null> => {
+    type RelayPort = (address: string, port: number, owner: 'local' | 'remote') => Promise<number>;
+    /** The candidate (of this side, 'local', or of the other, 'remote') through the relay, or null for one the relay does not carry (TCP, IPv6, mDNS). */
+    const viaRelay = async (init: RTCIceCandidateInit, owner: 'local' | 'remote'): Promise<RTCIceCandidateInit | null> => {
       const parts = (init.candidate ?? '').split(' ');
       const [, , protocol, , address, port] = parts;
       if (protocol?.toLowerCase() !== 'udp' || !address || !/^\d+\.\d+\.\d+\.\d+$/.test(address)) return null;
-      const relayed = await (window as unknown as { e2eRelayPort: RelayPort }).e2eRelayPort(address, Number(port));
+      const relayed = await (window as unknown as { e2eRelayPort: RelayPort }).e2eRelayPort(address, Number(port), owner);
       parts[5] = String(relayed);
       return { ...init, candidate: parts.join(' ') };
     };
@@ -97,7 +111,7 @@ export async function relayMedia(context: BrowserContext, relay: MediaRelay): Pr
         super.addEventListener('icecandidate', (event) => {
           // In order, as gathered: each waits for the relay port of the one before.
           outgoing = outgoing.then(async () => {
-            const init = event.candidate ? await viaRelay(event.candidate.toJSON()) : null;
+            const init = event.candidate ? await viaRelay(event.candidate.toJSON(), 'local') : null;
             if (event.candidate && !init) return;
             handlers.get(this)?.call(this, new RTCPeerConnectionIceEvent('icecandidate', { candidate: init ? new RTCIceCandidate(init) : null }));
           });
@@ -110,7 +124,7 @@ export async function relayMedia(context: BrowserContext, relay: MediaRelay): Pr
 
       override async addIceCandidate(candidate?: RTCIceCandidateInit | null): Promise<void> {
         if (!candidate?.candidate) return super.addIceCandidate(candidate ?? undefined);
-        const init = await viaRelay(candidate instanceof RTCIceCandidate ? candidate.toJSON() : candidate);
+        const init = await viaRelay(candidate instanceof RTCIceCandidate ? candidate.toJSON() : candidate, 'remote');
         if (init) await super.addIceCandidate(init);
       }
     }
