@@ -12,6 +12,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExter
 import { useTranslation } from 'react-i18next';
 import type { ParticipantRole } from '../../../shared/signalling.ts';
 import { CallSession } from '../../realtime/call-session.ts';
+import { callSessionKey, takeSessionAhead } from '../../realtime/call-session-ahead.ts';
 import type { CallDevicePreferences, CallEndReason, CallSnapshot, CallStart, PeerStats, SignallingPort } from '../../realtime/call-types.ts';
 import { CallChat } from './call-chat.tsx';
 import { CallControls } from './call-controls.tsx';
@@ -184,7 +185,7 @@ export function CallView({ client, start, role, onEnded, devices, onSession }: C
   const { t } = useTranslation();
   const [session, setSession] = useState<CallSession | null>(null);
   // One session per call and connection: a `call_started` with a new self id is a new connection.
-  const key = `${start.appointmentId}/${start.selfPeerId}`;
+  const key = callSessionKey(start);
   const ended = useRef(onEnded);
   useEffect(() => {
     ended.current = onEnded;
@@ -193,10 +194,13 @@ export function CallView({ client, start, role, onEnded, devices, onSession }: C
   // A layout effect: the connection starts in the same task as the render that shows the call, not after the
   // browser has painted it (on a busy machine, a paint and a passive-effect flush later: hundreds of ms to the
   // first frame, see bench/connect).
+  // The session may have been started before this view (the agent's admit from the queue: call-session-ahead.ts).
   useLayoutEffect(() => {
-    const created = new CallSession({ client, start, role, onEnded: (reason) => ended.current(reason), deviceName: () => '' });
+    const onEndedHere = (reason: CallEndReason) => ended.current(reason);
+    const adopted = takeSessionAhead(client, start, onEndedHere);
+    const created = adopted ?? new CallSession({ client, start, role, onEnded: onEndedHere, deviceName: () => '' });
     setSession(created);
-    void created.open(devices ?? {});
+    if (!adopted) void created.open(devices ?? {});
     if (!import.meta.env.PROD) window.__finestretaCall = created;
     return () => {
       created.close();

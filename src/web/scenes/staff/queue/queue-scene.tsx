@@ -19,6 +19,7 @@ import { capitalise, formatDayWithYear, formatInstantTime, localDateOf } from '.
 import { openCallMediaAhead } from '../../../realtime/call-media-ahead.ts';
 import { useConnectionState } from '../../../realtime/use-connection-state.ts';
 import { useStaffPageTitle, useStaffSession } from '../staff-session.ts';
+import { admitAhead } from './admission-ahead.ts';
 import { NoShowConfirm, QuickMessageBox } from './queue-actions.tsx';
 import { QueueAlertSettings } from './queue-alert-settings.tsx';
 import { QueueCamera } from './queue-camera.tsx';
@@ -223,8 +224,9 @@ export function QueueScene() {
                 now={now}
                 highlighted={highlighted.has(entry.appointmentId)}
                 onAdmit={() => {
-                  // The camera starts while the call page opens and the server starts the call.
+                  // The camera starts, and the server starts the call, while the call page opens.
                   openCallMediaAhead();
+                  if (client) admitAhead(client, entry.appointmentId);
                   void navigate(callPath(entry.appointmentId));
                 }}
                 onMessage={() => setBox({ kind: 'message', entry })}

@@ -1,13 +1,13 @@
 /**
  * The agent's side of a call (`/staff/calls/:id`). Opening the page admits
- * the citizen (`admit`; opening it again, after a reload or a dropped
- * connection, joins the call again), then shows the call beside the
+ * the citizen (`admit`, unless the queue's click did already; opening it
+ * again, after a reload or a dropped connection, joins the call again), then shows the call beside the
  * appointment's documents, which refresh as the citizen uploads during the
  * call, a form to ask for a document now, and the guided legal protocol
  * (steps, registry form, consent, receipt). When the call ends the page
  * says so and offers the way back to the queue.
  */
-import { useDeferredValue, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { fetchAppointment } from '../../../api/staff-api.ts';
@@ -30,6 +30,8 @@ import { RequestDocument } from './request-document.tsx';
 import { SnapshotPanel } from './snapshot-panel.tsx';
 import { useStaffSignalling } from './staff-signalling.ts';
 import { WrapupPanel } from '../wrapup/wrapup-panel.tsx';
+import { takeAdmission } from './admission-ahead.ts';
+import { useCallUp } from './use-call-up.ts';
 import { useOnWelcome } from './use-queue.ts';
 
 /** The messages this page sends, whose refusals it shows. */
@@ -57,27 +59,41 @@ export function StaffCallScene() {
   });
 
   const detail = appointment.status === 'ready' ? appointment.data.appointment : null;
-  // The call first: the panels beside it (recording, snapshots, protocol, documents) render in a
-  // deferred pass, so the call's connection is set up without waiting for them (bench/connect).
-  const panelStart = useDeferredValue(start);
-  const panelDetail = useDeferredValue(detail);
+  // The call first: the panels beside it (recording, snapshots, protocol, documents, interpreter)
+  // load once it is up, so their requests do not delay its setting up (use-call-up.ts).
+  const callUp = useCallUp(callSession, start);
+  const panelStart = callUp ? start : null;
+  const panelDetail = callUp || ended ? detail : null;
   const name = detail ? fullName(detail.citizen, t) : null;
   useStaffPageTitle(name ? t('live.staffCall.title', { name }) : t('live.staffCall.titleUnnamed'));
 
   // Holds the other side's first offer should it arrive before the call view listens (set up before admitting).
+  // The queue's click may have admitted already (admission-ahead.ts): take over its port and what came back.
   const [port, setPort] = useState<CallPort | null>(null);
+  const admittedAhead = useRef(false);
   useEffect(() => {
     if (!client) return;
-    const created = callPort(client, id);
+    const admission = takeAdmission(client, id);
+    const created = admission?.port ?? callPort(client, id);
     setPort(created);
+    if (admission) {
+      admittedAhead.current = true;
+      if (admission.started) setStart(admission.started);
+      if (admission.refused) setProblem(admission.refused.message);
+    }
     return () => {
+      admission?.stop();
       created.dispose();
       setPort(null);
     };
   }, [client, id]);
 
-  // Admit on the first connection, and join again after a reconnection unless the call is over.
+  // Admit on the first connection (unless the queue did), and join again after a reconnection unless the call is over.
   useOnWelcome(client, () => {
+    if (admittedAhead.current) {
+      admittedAhead.current = false;
+      return;
+    }
     if (endedRef.current === null) client?.send({ type: 'admit', appointmentId: id });
   });
 
