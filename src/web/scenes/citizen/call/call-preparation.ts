@@ -6,6 +6,7 @@
  * another appointment in the same tab starts afresh.
  */
 import { readStored, writeStored } from '../../../hooks/use-stored-state.ts';
+import type { CallDevicePreferences } from '../../../realtime/call-types.ts';
 
 /** The devices chosen on the device check ('' = the browser's default). */
 export interface DeviceChoice {
@@ -70,4 +71,10 @@ export function saveConsents(token: string, consents: CallConsents): void {
 /** The devices the citizen chose, for the call (defaults when the check was not done in this tab). */
 export function readDeviceChoice(token: string): DeviceChoice {
   return readPreparation(token).deviceCheck?.devices ?? { cameraId: '', microphoneId: '', speakerId: '' };
+}
+
+/** The devices the call opens, as the device check settled them (an empty id: the browser's default). */
+export function callDevicesOf(deviceCheck: DeviceCheckResult): CallDevicePreferences {
+  const { devices, audioOnly } = deviceCheck;
+  return { cameraId: devices.cameraId || null, microphoneId: devices.microphoneId || null, speakerId: devices.speakerId || null, camera: !audioOnly };
 }

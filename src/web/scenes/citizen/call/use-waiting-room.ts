@@ -8,7 +8,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { detectBasePath } from '../../../api/client.ts';
 import { SignallingClient, signallingUrl } from '../../../realtime/signalling-client.ts';
-import type { CallConsents, DeviceCheckResult } from './call-preparation.ts';
+import { callSessionKey, startSessionAhead } from '../../../realtime/call-session-ahead.ts';
+import { callDevicesOf, type CallConsents, type DeviceCheckResult } from './call-preparation.ts';
 import { INITIAL_VIEW, nextView, type EndReason, type WaitingRoomMessage, type WaitingView } from './waiting-room-state.ts';
 
 /** What the waiting room page needs. */
@@ -29,6 +30,8 @@ export function useWaitingRoom(csrf: string, deviceCheck: DeviceCheckResult | nu
   const [view, setView] = useState<WaitingView>(INITIAL_VIEW);
   const [clockOffsetMs, setClockOffset] = useState(0);
   const offset = useRef(0);
+  /** The call session last started (appointment and connection), see `call_started` below. */
+  const sessionKey = useRef<string | null>(null);
   const ready = deviceCheck !== null && consents !== null;
   const camera = deviceCheck ? deviceCheck.camera && !deviceCheck.audioOnly : false;
   const microphone = deviceCheck?.microphone ?? false;
@@ -56,8 +59,22 @@ export function useWaitingRoom(csrf: string, deviceCheck: DeviceCheckResult | nu
           if (wait > 0) openTimer = window.setTimeout(join, Math.min(wait + 250, 2 ** 31 - 1));
         }
       }),
-      signalling.on('call_started', apply),
-      signalling.on('returned_to_waiting', apply),
+      signalling.on('call_started', (message) => {
+        // The call's connection starts now rather than once the page has rendered the call
+        // (call-session-ahead.ts; the call view takes it over). Only for a new connection: a
+        // `call_started` for the session already running (the socket came back) updates that one.
+        const key = callSessionKey(message);
+        if (deviceCheck && key !== sessionKey.current) {
+          sessionKey.current = key;
+          startSessionAhead({ client: signalling, start: message, role: 'citizen', deviceName: () => '' }, callDevicesOf(deviceCheck));
+        }
+        apply(message);
+      }),
+      signalling.on('returned_to_waiting', (message) => {
+        // That call's session is over (its view closes it): a new admission starts a new one.
+        sessionKey.current = null;
+        apply(message);
+      }),
       signalling.on('call_ended', (message) => {
         apply(message);
         signalling.close();

@@ -17,7 +17,7 @@ import { formatInstantDate, formatInstantTime } from '../../../i18n/format.ts';
 import { CallView } from '../../call/call-view.tsx';
 import { useCitizenSession } from '../citizen-area.tsx';
 import { SurveyInvitation } from '../survey/survey-invitation.tsx';
-import { readPreparation } from './call-preparation.ts';
+import { callDevicesOf, readPreparation } from './call-preparation.ts';
 import { CallProtocol } from './call-protocol.tsx';
 import { LiveDocumentRequest } from './live-document-request.tsx';
 import { quickMessageText } from './quick-message.ts';
@@ -107,7 +107,6 @@ export function WaitingRoomScene() {
   };
 
   if (status.phase === 'in_call' && room.client) {
-    const { devices, audioOnly } = preparation.deviceCheck;
     return (
       <>
         <ConnectionBanner client={room.client} />
@@ -117,7 +116,7 @@ export function WaitingRoomScene() {
           start={status.start}
           role="citizen"
           onEnded={room.callEnded}
-          devices={{ cameraId: devices.cameraId || null, microphoneId: devices.microphoneId || null, speakerId: devices.speakerId || null, camera: !audioOnly }}
+          devices={callDevicesOf(preparation.deviceCheck)}
         />
         <CallProtocol client={room.client} csrfToken={session.csrfToken} onSessionExpired={() => setSession(null)} />
         <LiveDocumentRequest
