@@ -13,6 +13,7 @@ import { Loading, Tag } from '../../../components/content.tsx';
 import { PageHeading } from '../../../components/page-heading.tsx';
 import { LoadProblem } from '../../../components/problem.tsx';
 import { StaffConfirm } from '../../../components/staff-confirm.tsx';
+import { StaffTable } from '../../../components/staff-table.tsx';
 import { TextField } from '../../../components/text-field.tsx';
 import { useLoad } from '../../../hooks/use-load.ts';
 import { useOrganisation } from '../../../hooks/use-organisation.ts';
@@ -109,52 +110,44 @@ export function ApiKeysPage() {
         {state.status === 'error' ? <LoadProblem error={state.error} onRetry={retry} /> : null}
         {data && data.apiKeys.length === 0 ? <p className="body">{t('adminIntegrations.integrations.apiKeys.none')}</p> : null}
         {data && data.apiKeys.length > 0 ? (
-          <div className="staff-table-wrap" role="region" aria-labelledby="keys-caption" tabIndex={0}>
-            <table className="staff-table">
-              <caption id="keys-caption" className="visually-hidden">
-                {t('adminIntegrations.integrations.apiKeys.caption')}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('adminIntegrations.integrations.apiKeys.name')}</th>
-                  <th scope="col">{t('adminIntegrations.integrations.apiKeys.prefix')}</th>
-                  <th scope="col">{t('adminIntegrations.integrations.apiKeys.scopes')}</th>
-                  <th scope="col">{t('adminIntegrations.integrations.apiKeys.createdAt')}</th>
-                  <th scope="col">{t('adminIntegrations.integrations.apiKeys.state')}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">{t('adminIntegrations.integrations.apiKeys.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.apiKeys.map((key) => (
-                  <tr key={key.id}>
-                    <td>{key.name}</td>
-                    <td>
-                      <code>{`fin_${key.prefix}_…`}</code>
-                    </td>
-                    <td>{key.scopes.join(', ')}</td>
-                    <td>{formatInstant(key.createdAt, timeZone, i18n.language)}</td>
-                    <td>
-                      {key.revokedAt === null ? (
-                        <Tag colour="green">{t('adminIntegrations.integrations.apiKeys.active')}</Tag>
-                      ) : (
-                        <Tag colour="grey">{t('adminIntegrations.integrations.apiKeys.revokedOn', { date: formatInstant(key.revokedAt, timeZone, i18n.language) })}</Tag>
-                      )}
-                    </td>
-                    <td>
-                      {key.revokedAt === null ? (
-                        <button type="button" className="button button--warning button--inline" onClick={() => setRevoking(key)}>
-                          {t('adminIntegrations.integrations.apiKeys.revoke')}
-                          <span className="visually-hidden"> {key.name}</span>
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <StaffTable
+            id="keys"
+            caption={t('adminIntegrations.integrations.apiKeys.caption')}
+            columns={[
+              t('adminIntegrations.integrations.apiKeys.name'),
+              t('adminIntegrations.integrations.apiKeys.prefix'),
+              t('adminIntegrations.integrations.apiKeys.scopes'),
+              t('adminIntegrations.integrations.apiKeys.createdAt'),
+              t('adminIntegrations.integrations.apiKeys.state'),
+              { label: t('adminIntegrations.integrations.apiKeys.actions'), hidden: true },
+            ]}
+          >
+            {data.apiKeys.map((key) => (
+              <tr key={key.id}>
+                <td>{key.name}</td>
+                <td>
+                  <code>{`fin_${key.prefix}_…`}</code>
+                </td>
+                <td>{key.scopes.join(', ')}</td>
+                <td>{formatInstant(key.createdAt, timeZone, i18n.language)}</td>
+                <td>
+                  {key.revokedAt === null ? (
+                    <Tag colour="green">{t('adminIntegrations.integrations.apiKeys.active')}</Tag>
+                  ) : (
+                    <Tag colour="grey">{t('adminIntegrations.integrations.apiKeys.revokedOn', { date: formatInstant(key.revokedAt, timeZone, i18n.language) })}</Tag>
+                  )}
+                </td>
+                <td>
+                  {key.revokedAt === null ? (
+                    <button type="button" className="button button--warning button--inline" onClick={() => setRevoking(key)}>
+                      {t('adminIntegrations.integrations.apiKeys.revoke')}
+                      <span className="visually-hidden"> {key.name}</span>
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </StaffTable>
         ) : null}
         {revoking ? (
           <StaffConfirm id="revoke-heading" title={t('adminIntegrations.integrations.apiKeys.revokeTitle', { name: revoking.name })}>

@@ -13,6 +13,7 @@ import { Loading, Tag, WarningText } from '../../../components/content.tsx';
 import { describedBy, ErrorMessage } from '../../../components/error-message.tsx';
 import { PageHeading } from '../../../components/page-heading.tsx';
 import { LoadProblem } from '../../../components/problem.tsx';
+import { StaffTable } from '../../../components/staff-table.tsx';
 import { TextField } from '../../../components/text-field.tsx';
 import { useLoad } from '../../../hooks/use-load.ts';
 import { useOrganisation } from '../../../hooks/use-organisation.ts';
@@ -97,42 +98,36 @@ function History({ view, timeZone }: { view: SealOverviewView; timeZone: string 
   const { t, i18n } = useTranslation();
   if (view.history.length === 0) return <p className="body">{t('adminIntegrations.seal.history.none')}</p>;
   return (
-    <div className="staff-table-wrap" role="region" aria-labelledby="seal-history-caption" tabIndex={0}>
-      <table className="staff-table">
-        <caption id="seal-history-caption" className="visually-hidden">
-          {t('adminIntegrations.seal.history.caption')}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('adminIntegrations.seal.details.subject')}</th>
-            <th scope="col">{t('adminIntegrations.seal.details.serial')}</th>
-            <th scope="col">{t('adminIntegrations.seal.details.notAfter')}</th>
-            <th scope="col">{t('adminIntegrations.seal.history.installed')}</th>
-            <th scope="col">{t('adminIntegrations.seal.history.state')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {view.history.map((seal) => (
-            <tr key={seal.id}>
-              <td className="seal-value">{seal.subject}</td>
-              <td className="seal-value">{seal.serial}</td>
-              <td>{formatInstant(seal.notAfter, timeZone, i18n.language)}</td>
-              <td>
-                {formatInstant(seal.installedAt, timeZone, i18n.language)}
-                {seal.installedBy ? ` — ${seal.installedBy}` : ''}
-              </td>
-              <td>
-                {seal.replacedAt === null ? (
-                  <Tag colour="green">{t('adminIntegrations.seal.history.inUse')}</Tag>
-                ) : (
-                  t('adminIntegrations.seal.history.replaced', { date: formatInstant(seal.replacedAt, timeZone, i18n.language) })
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <StaffTable
+      id="seal-history"
+      caption={t('adminIntegrations.seal.history.caption')}
+      columns={[
+        t('adminIntegrations.seal.details.subject'),
+        t('adminIntegrations.seal.details.serial'),
+        t('adminIntegrations.seal.details.notAfter'),
+        t('adminIntegrations.seal.history.installed'),
+        t('adminIntegrations.seal.history.state'),
+      ]}
+    >
+      {view.history.map((seal) => (
+        <tr key={seal.id}>
+          <td className="seal-value">{seal.subject}</td>
+          <td className="seal-value">{seal.serial}</td>
+          <td>{formatInstant(seal.notAfter, timeZone, i18n.language)}</td>
+          <td>
+            {formatInstant(seal.installedAt, timeZone, i18n.language)}
+            {seal.installedBy ? ` — ${seal.installedBy}` : ''}
+          </td>
+          <td>
+            {seal.replacedAt === null ? (
+              <Tag colour="green">{t('adminIntegrations.seal.history.inUse')}</Tag>
+            ) : (
+              t('adminIntegrations.seal.history.replaced', { date: formatInstant(seal.replacedAt, timeZone, i18n.language) })
+            )}
+          </td>
+        </tr>
+      ))}
+    </StaffTable>
   );
 }
 

@@ -14,6 +14,7 @@ import { describedBy, ErrorMessage } from '../../../components/error-message.tsx
 import { PageHeading } from '../../../components/page-heading.tsx';
 import { LoadProblem } from '../../../components/problem.tsx';
 import { StaffSelect, type SelectOption } from '../../../components/staff-select.tsx';
+import { StaffTable } from '../../../components/staff-table.tsx';
 import { TextField } from '../../../components/text-field.tsx';
 import { useLoad } from '../../../hooks/use-load.ts';
 import { useOrganisation } from '../../../hooks/use-organisation.ts';
@@ -178,37 +179,33 @@ export function ClosuresScene() {
         {state.status === 'error' ? <LoadProblem error={state.error} onRetry={retry} /> : null}
         {state.status === 'ready' && state.data.closures.length === 0 ? <p className="body">{t('adminSchedules.closures.none')}</p> : null}
         {state.status === 'ready' && state.data.closures.length > 0 ? (
-          <div className="staff-table-wrap schedules-table-wrap" role="region" aria-labelledby="closures-caption" tabIndex={0}>
-            <table className="staff-table schedules-table">
-              <caption id="closures-caption" className="visually-hidden">
-                {t('adminSchedules.closures.caption')}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('adminSchedules.closures.col.date')}</th>
-                  <th scope="col">{t('adminSchedules.closures.col.who')}</th>
-                  <th scope="col">{t('adminSchedules.closures.col.hours')}</th>
-                  <th scope="col">{t('adminSchedules.closures.col.reason')}</th>
-                  <th scope="col">{t('adminSchedules.closures.col.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {state.data.closures.map((c) => (
-                  <tr key={c.id}>
-                    <th scope="row">{day(c.date)}</th>
-                    <td>{c.staffName ?? t('adminSchedules.closures.everyone')}</td>
-                    <td>{hours(c)}</td>
-                    <td>{c.reason}</td>
-                    <td>
-                      <button type="button" className="button button--warning button--inline" aria-disabled={busy} aria-label={t('adminSchedules.closures.removeLabel', { date: day(c.date) })} onClick={() => remove(c)}>
-                        {t('adminSchedules.closures.remove')}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <StaffTable
+            id="closures"
+            caption={t('adminSchedules.closures.caption')}
+            columns={[
+              t('adminSchedules.closures.col.date'),
+              t('adminSchedules.closures.col.who'),
+              t('adminSchedules.closures.col.hours'),
+              t('adminSchedules.closures.col.reason'),
+              t('adminSchedules.closures.col.actions'),
+            ]}
+            wrapClassName="schedules-table-wrap"
+            tableClassName="schedules-table"
+          >
+            {state.data.closures.map((c) => (
+              <tr key={c.id}>
+                <th scope="row">{day(c.date)}</th>
+                <td>{c.staffName ?? t('adminSchedules.closures.everyone')}</td>
+                <td>{hours(c)}</td>
+                <td>{c.reason}</td>
+                <td>
+                  <button type="button" className="button button--warning button--inline" aria-disabled={busy} aria-label={t('adminSchedules.closures.removeLabel', { date: day(c.date) })} onClick={() => remove(c)}>
+                    {t('adminSchedules.closures.remove')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </StaffTable>
         ) : null}
       </section>
     </>

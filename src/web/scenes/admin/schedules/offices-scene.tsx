@@ -6,10 +6,9 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createOffice, fetchOffices, removeOffice, renameOffice, type OfficeView } from '../../../api/admin-schedules-api.ts';
-import { Loading } from '../../../components/content.tsx';
 import { PageHeading } from '../../../components/page-heading.tsx';
-import { LoadProblem } from '../../../components/problem.tsx';
 import { StaffConfirm } from '../../../components/staff-confirm.tsx';
+import { LoadedRows, StaffTable } from '../../../components/staff-table.tsx';
 import { TextField } from '../../../components/text-field.tsx';
 import { useLoad } from '../../../hooks/use-load.ts';
 import { useStaffPageTitle, useStaffSession } from '../../staff/staff-session.ts';
@@ -61,59 +60,50 @@ export function OfficesScene() {
       <PageHeading caption={t('adminSchedules.title')}>{t('adminSchedules.offices.title')}</PageHeading>
       <SchedulesNav />
       <p className="body">{t('adminSchedules.offices.intro')}</p>
-      {state.status === 'loading' ? <Loading /> : null}
-      {state.status === 'error' ? <LoadProblem error={state.error} onRetry={retry} /> : null}
-      {state.status === 'ready' && state.data.length === 0 ? <p className="body">{t('adminSchedules.offices.none')}</p> : null}
-      {state.status === 'ready' && state.data.length > 0 ? (
-        <div className="staff-table-wrap schedules-table-wrap" role="region" aria-labelledby="offices-caption" tabIndex={0}>
-          <table className="staff-table schedules-table">
-            <caption id="offices-caption" className="visually-hidden">
-              {t('adminSchedules.offices.caption')}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('adminSchedules.offices.name')}</th>
-                <th scope="col" className="schedules-table__number">
-                  {t('adminSchedules.offices.staff')}
-                </th>
-                <th scope="col" className="schedules-table__number">
-                  {t('adminSchedules.offices.windows')}
-                </th>
-                <th scope="col">{t('adminSchedules.offices.actions')}</th>
+      <LoadedRows loaded={state} onRetry={retry} none={t('adminSchedules.offices.none')}>
+        {(offices) => (
+          <StaffTable
+            id="offices"
+            caption={t('adminSchedules.offices.caption')}
+            columns={[
+              t('adminSchedules.offices.name'),
+              { label: t('adminSchedules.offices.staff'), className: 'schedules-table__number' },
+              { label: t('adminSchedules.offices.windows'), className: 'schedules-table__number' },
+              t('adminSchedules.offices.actions'),
+            ]}
+            wrapClassName="schedules-table-wrap"
+            tableClassName="schedules-table"
+          >
+            {offices.map((o) => (
+              <tr key={o.id}>
+                <th scope="row">{o.name}</th>
+                <td className="schedules-table__number">{o.staff}</td>
+                <td className="schedules-table__number">{o.windows}</td>
+                <td>
+                  <div className="schedules-actions">
+                    <button
+                      type="button"
+                      className="button button--secondary button--inline"
+                      onClick={() => {
+                        feedback.start();
+                        setRenaming(o);
+                        setNewName(o.name);
+                      }}
+                    >
+                      {t('adminSchedules.offices.rename')}
+                      <span className="visually-hidden"> {o.name}</span>
+                    </button>
+                    <button type="button" className="button button--warning button--inline" aria-disabled={busy} onClick={() => remove(o)}>
+                      {t('adminSchedules.offices.remove')}
+                      <span className="visually-hidden"> {o.name}</span>
+                    </button>
+                  </div>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {state.data.map((o) => (
-                <tr key={o.id}>
-                  <th scope="row">{o.name}</th>
-                  <td className="schedules-table__number">{o.staff}</td>
-                  <td className="schedules-table__number">{o.windows}</td>
-                  <td>
-                    <div className="schedules-actions">
-                      <button
-                        type="button"
-                        className="button button--secondary button--inline"
-                        onClick={() => {
-                          feedback.start();
-                          setRenaming(o);
-                          setNewName(o.name);
-                        }}
-                      >
-                        {t('adminSchedules.offices.rename')}
-                        <span className="visually-hidden"> {o.name}</span>
-                      </button>
-                      <button type="button" className="button button--warning button--inline" aria-disabled={busy} onClick={() => remove(o)}>
-                        {t('adminSchedules.offices.remove')}
-                        <span className="visually-hidden"> {o.name}</span>
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+            ))}
+          </StaffTable>
+        )}
+      </LoadedRows>
 
       {renaming ? (
         <StaffConfirm id="rename-heading" title={t('adminSchedules.offices.renameHeading', { name: renaming.name })}>

@@ -14,6 +14,7 @@ import { ApiError } from '../../../api/client.ts';
 import { ErrorSummary, type SummaryError } from '../../../components/error-summary.tsx';
 import { problemMessage } from '../../../components/problem.tsx';
 import { StaffSuccessBanner } from '../../../components/staff-banner.tsx';
+import { StaffTable } from '../../../components/staff-table.tsx';
 import { formatDayWithYear } from '../../../i18n/format.ts';
 import { readIssues } from '../../citizen/details-validation.ts';
 
@@ -136,35 +137,31 @@ export function OrphanList({ orphans }: { orphans: readonly OrphanView[] }) {
         {t('adminSchedules.orphans.heading')}
       </h2>
       <p className="body">{t('adminSchedules.orphans.intro')}</p>
-      <div className="staff-table-wrap schedules-table-wrap" role="region" aria-labelledby="orphans-caption" tabIndex={0}>
-        <table className="staff-table schedules-table">
-          <caption id="orphans-caption" className="visually-hidden">
-            {t('adminSchedules.orphans.caption')}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('adminSchedules.orphans.reference')}</th>
-              <th scope="col">{t('adminSchedules.orphans.date')}</th>
-              <th scope="col">{t('adminSchedules.orphans.time')}</th>
-              <th scope="col">{t('adminSchedules.orphans.procedure')}</th>
-              <th scope="col">{t('adminSchedules.orphans.agent')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {orphans.map((o) => (
-              <tr key={o.id}>
-                <th scope="row">
-                  <Link to={`/staff/appointments/${encodeURIComponent(o.id)}`}>{o.reference}</Link>
-                </th>
-                <td>{formatDayWithYear(o.date, i18n.language)}</td>
-                <td>{o.time}</td>
-                <td>{o.procedure}</td>
-                <td>{o.agent}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <StaffTable
+        id="orphans"
+        caption={t('adminSchedules.orphans.caption')}
+        columns={[
+          t('adminSchedules.orphans.reference'),
+          t('adminSchedules.orphans.date'),
+          t('adminSchedules.orphans.time'),
+          t('adminSchedules.orphans.procedure'),
+          t('adminSchedules.orphans.agent'),
+        ]}
+        wrapClassName="schedules-table-wrap"
+        tableClassName="schedules-table"
+      >
+        {orphans.map((o) => (
+          <tr key={o.id}>
+            <th scope="row">
+              <Link to={`/staff/appointments/${encodeURIComponent(o.id)}`}>{o.reference}</Link>
+            </th>
+            <td>{formatDayWithYear(o.date, i18n.language)}</td>
+            <td>{o.time}</td>
+            <td>{o.procedure}</td>
+            <td>{o.agent}</td>
+          </tr>
+        ))}
+      </StaffTable>
     </section>
   );
 }

@@ -9,10 +9,11 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { fetchDeliveries, retryDelivery, type DeliveryState, type DeliveryView } from '../../../api/deliveries-api.ts';
-import { Loading, Tag } from '../../../components/content.tsx';
+import { Tag } from '../../../components/content.tsx';
 import { PageHeading } from '../../../components/page-heading.tsx';
 import { StaffSelect } from '../../../components/staff-select.tsx';
-import { LoadProblem, problemMessage } from '../../../components/problem.tsx';
+import { problemMessage } from '../../../components/problem.tsx';
+import { LoadedRows, StaffTable } from '../../../components/staff-table.tsx';
 import { useLoad } from '../../../hooks/use-load.ts';
 import { useOrganisation } from '../../../hooks/use-organisation.ts';
 import { Feedback, formatInstant, usePageFeedback } from '../../admin/integrations/integrations-common.tsx';
@@ -61,7 +62,6 @@ export function DeliveriesScene() {
   };
 
   const when = (iso: string | null) => (iso ? formatInstant(iso, timeZone, i18n.language) : '—');
-  const rows = loaded.status === 'ready' ? loaded.data : null;
   return (
     <>
       <Feedback feedback={feedback} />
@@ -83,59 +83,50 @@ export function DeliveriesScene() {
         </button>
       </form>
 
-      {loaded.status === 'loading' ? <Loading /> : null}
-      {loaded.status === 'error' ? <LoadProblem error={loaded.error} onRetry={retryLoad} /> : null}
-      {rows && rows.length === 0 ? <p className="body">{t('delivery.none')}</p> : null}
-      {rows && rows.length > 0 ? (
-        <div className="staff-table-wrap" role="region" aria-labelledby="deliveries-caption" tabIndex={0}>
-          <table className="staff-table">
-            <caption id="deliveries-caption" className="visually-hidden">
-              {t('delivery.caption')}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('delivery.columns.appointment')}</th>
-                <th scope="col">{t('delivery.columns.connector')}</th>
-                <th scope="col">{t('delivery.columns.state')}</th>
-                <th scope="col">{t('delivery.columns.attempts')}</th>
-                <th scope="col">{t('delivery.columns.nextAttempt')}</th>
-                <th scope="col">{t('delivery.columns.lastError')}</th>
-                <th scope="col">{t('delivery.columns.reference')}</th>
-                <th scope="col">{t('delivery.columns.createdAt')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('delivery.columns.actions')}</span>
-                </th>
+      <LoadedRows loaded={loaded} onRetry={retryLoad} none={t('delivery.none')}>
+        {(rows) => (
+          <StaffTable
+            id="deliveries"
+            caption={t('delivery.caption')}
+            columns={[
+              t('delivery.columns.appointment'),
+              t('delivery.columns.connector'),
+              t('delivery.columns.state'),
+              t('delivery.columns.attempts'),
+              t('delivery.columns.nextAttempt'),
+              t('delivery.columns.lastError'),
+              t('delivery.columns.reference'),
+              t('delivery.columns.createdAt'),
+              { label: t('delivery.columns.actions'), hidden: true },
+            ]}
+          >
+            {rows.map((d) => (
+              <tr key={d.id}>
+                <td>
+                  <Link to={`/staff/appointments/${encodeURIComponent(d.appointment.id)}`}>{d.appointment.reference}</Link>
+                </td>
+                <td>{t(`delivery.connector.${d.connector}`, { defaultValue: d.connector })}</td>
+                <td>
+                  <Tag colour={COLOURS[d.state]}>{t(`delivery.state.${d.state}`)}</Tag>
+                </td>
+                <td>{d.attempts}</td>
+                <td>{when(d.nextAttemptAt)}</td>
+                <td>{d.lastError ?? '—'}</td>
+                <td>{d.reference ?? '—'}</td>
+                <td>{when(d.createdAt)}</td>
+                <td>
+                  {d.state === 'acknowledged' ? null : (
+                    <button type="button" className="button button--secondary button--inline" aria-disabled={busy !== null} onClick={() => void retry(d)}>
+                      {t('delivery.retry')}
+                      <span className="visually-hidden"> {d.appointment.reference}</span>
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    <Link to={`/staff/appointments/${encodeURIComponent(d.appointment.id)}`}>{d.appointment.reference}</Link>
-                  </td>
-                  <td>{t(`delivery.connector.${d.connector}`, { defaultValue: d.connector })}</td>
-                  <td>
-                    <Tag colour={COLOURS[d.state]}>{t(`delivery.state.${d.state}`)}</Tag>
-                  </td>
-                  <td>{d.attempts}</td>
-                  <td>{when(d.nextAttemptAt)}</td>
-                  <td>{d.lastError ?? '—'}</td>
-                  <td>{d.reference ?? '—'}</td>
-                  <td>{when(d.createdAt)}</td>
-                  <td>
-                    {d.state === 'acknowledged' ? null : (
-                      <button type="button" className="button button--secondary button--inline" aria-disabled={busy !== null} onClick={() => void retry(d)}>
-                        {t('delivery.retry')}
-                        <span className="visually-hidden"> {d.appointment.reference}</span>
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+            ))}
+          </StaffTable>
+        )}
+      </LoadedRows>
     </>
   );
 }

@@ -13,6 +13,7 @@ import { Link, useNavigate } from 'react-router';
 import type { QueueEntry, QuickMessage } from '../../../../shared/signalling.ts';
 import { Loading, Tag } from '../../../components/content.tsx';
 import { PageHeading } from '../../../components/page-heading.tsx';
+import { StaffTable } from '../../../components/staff-table.tsx';
 import { useLanguage } from '../../../hooks/use-language.ts';
 import { useOrganisation } from '../../../hooks/use-organisation.ts';
 import { capitalise, formatDayWithYear, formatInstantTime, localDateOf } from '../../../i18n/format.ts';
@@ -202,43 +203,38 @@ export function QueueScene() {
   else if (entries.length === 0) body = <p className="body staff-muted">{t('live.queue.empty')}</p>;
   else {
     body = (
-      <div className="staff-table-wrap" role="region" aria-labelledby="queue-table-caption" tabIndex={0}>
-        <table className="staff-table queue-table">
-          <caption id="queue-table-caption" className="visually-hidden">
-            {t('live.queue.caption', { day: formatDayWithYear(day, language) })}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('live.queue.columns.time')}</th>
-              <th scope="col">{t('live.queue.columns.citizen')}</th>
-              <th scope="col">{t('live.queue.columns.presence')}</th>
-              <th scope="col">{t('live.queue.columns.recording')}</th>
-              <th scope="col">{t('live.queue.columns.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((entry) => (
-              <QueueRow
-                key={entry.appointmentId}
-                entry={entry}
-                now={now}
-                highlighted={highlighted.has(entry.appointmentId)}
-                onAdmit={() => {
-                  // The camera starts, and the server starts the call, while the call page opens.
-                  openCallMediaAhead();
-                  if (client) admitAhead(client, entry.appointmentId);
-                  void navigate(callPath(entry.appointmentId));
-                }}
-                onMessage={() => setBox({ kind: 'message', entry })}
-                onReturn={() =>
-                  send({ type: 'return_to_waiting', appointmentId: entry.appointmentId }, t('live.queue.returned', { name: entry.citizenName }))
-                }
-                onNoShow={() => setBox({ kind: 'no_show', entry })}
-              />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <StaffTable
+        id="queue-table"
+        caption={t('live.queue.caption', { day: formatDayWithYear(day, language) })}
+        columns={[
+          t('live.queue.columns.time'),
+          t('live.queue.columns.citizen'),
+          t('live.queue.columns.presence'),
+          t('live.queue.columns.recording'),
+          t('live.queue.columns.actions'),
+        ]}
+        tableClassName="queue-table"
+      >
+        {entries.map((entry) => (
+          <QueueRow
+            key={entry.appointmentId}
+            entry={entry}
+            now={now}
+            highlighted={highlighted.has(entry.appointmentId)}
+            onAdmit={() => {
+              // The camera starts, and the server starts the call, while the call page opens.
+              openCallMediaAhead();
+              if (client) admitAhead(client, entry.appointmentId);
+              void navigate(callPath(entry.appointmentId));
+            }}
+            onMessage={() => setBox({ kind: 'message', entry })}
+            onReturn={() =>
+              send({ type: 'return_to_waiting', appointmentId: entry.appointmentId }, t('live.queue.returned', { name: entry.citizenName }))
+            }
+            onNoShow={() => setBox({ kind: 'no_show', entry })}
+          />
+        ))}
+      </StaffTable>
     );
   }
 
