@@ -18,6 +18,7 @@ import { LocalTracks } from './call-local.ts';
 import { listDevices, type DeviceLists } from './call-media.ts';
 import { PeerLink, type PeerConnectionState, type SignalPayload } from './call-peer.ts';
 import { peerViews, samePeers } from './call-peer-views.ts';
+import { CallChat } from './call-chat.ts';
 import { CallStatistics } from './call-stats.ts';
 import type {
   CallDevicePreferences,
@@ -25,7 +26,6 @@ import type {
   CallNotice,
   CallSnapshot,
   CallStart,
-  ChatEntry,
   LocalMedia,
   PeerStats,
   ServerMessageOf,
@@ -67,8 +67,7 @@ export class CallSession {
   private audioOnly = false;
   /** The last `media_state` sent, so only changes go out. */
   private sentMedia = '';
-  private chat: ChatEntry[] = [];
-  private localSeq = 0;
+  private readonly chat: CallChat;
   private statsTimer: ReturnType<typeof setInterval> | null = null;
   private current: CallSnapshot;
   private started = false;
@@ -78,6 +77,7 @@ export class CallSession {
     this.options = options;
     this.client = options.client;
     this.role = options.role;
+    this.chat = new CallChat(options.role);
     this.start = options.start;
     this.tracks = new LocalTracks({
       tracksChanged: () => this.syncSenders(),
@@ -202,8 +202,7 @@ export class CallSession {
     const trimmed = text.trim();
     if (!trimmed || this.current.ended) return;
     this.client.send({ type: 'chat', appointmentId: this.appointmentId, text: trimmed });
-    this.localSeq += 1;
-    this.chat = [...this.chat, { id: `local-${this.localSeq}`, from: this.role, text: trimmed, at: new Date().toISOString(), own: true }];
+    this.chat.sent(trimmed);
     this.emit();
   }
 
@@ -298,15 +297,9 @@ export class CallSession {
   }
 
   private receiveChat(m: ServerMessageOf<'chat'>): void {
-    if (this.chat.some((c) => c.id === m.messageId)) return;
-    const entry: ChatEntry = { id: m.messageId, from: m.from, text: m.text, at: m.at, own: m.from === this.role };
-    // The server's echo of a message sent here replaces the copy shown when it was sent.
-    const pending = entry.own ? this.chat.findIndex((c) => c.id.startsWith('local-') && c.text === m.text) : -1;
-    if (pending >= 0) this.chat = this.chat.map((c, i) => (i === pending ? entry : c));
-    else {
-      this.chat = [...this.chat, entry];
-      if (!entry.own) this.notice({ kind: 'chat', from: m.from, text: m.text });
-    }
+    const change = this.chat.received(m);
+    if (!change) return;
+    if (change.announce) this.notice({ kind: 'chat', from: m.from, text: m.text });
     this.emit();
   }
 
@@ -443,7 +436,7 @@ export class CallSession {
 
   private emit(): void {
     const peers = peerViews(this.links.values(), this.peerMedia, (peerId) => this.statistics.receivedFrom(peerId));
-    this.current = { ...this.current, peers: samePeers(this.current.peers, peers) ? this.current.peers : peers, chat: this.chat };
+    this.current = { ...this.current, peers: samePeers(this.current.peers, peers) ? this.current.peers : peers, chat: this.chat.entries };
     for (const listener of this.listeners) listener();
   }
 }
