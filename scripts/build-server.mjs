@@ -6,7 +6,8 @@
 //
 // Files the server finds next to its own source at run time are copied beside the bundle, so that the same
 // relative URL resolves from dist/server/ as from the sources:
-//   - src/server/adapters/storage/seal-worker.js, started with `new URL('./seal-worker.js', import.meta.url)`;
+//   - src/server/adapters/storage/seal-worker.js, started with `new URL('./seal-worker.js', import.meta.url)`
+//     (beside the entry and in chunks/, see below);
 //   - the web app is looked up at `../../dist/web` from the module (src/server/app.ts), which holds from
 //     dist/server/ too.
 // Tests and the operators' CLI keep running the TypeScript sources through tsx.
@@ -41,4 +42,10 @@ const built = await build({
   logLevel: 'warning',
 }).catch(() => null); // esbuild has printed what failed
 if (!built) process.exit(1);
-await copyFile(path.join(root, 'src/server/adapters/storage/seal-worker.js'), path.join(outdir, 'seal-worker.js'));
+// The code that starts the worker may land in the entry or in a shared chunk (chunks/), depending on what
+// else imports it: the worker goes beside both, so `new URL('./seal-worker.js', import.meta.url)` resolves
+// from either (src/server/bundle.test.ts checks every such URL of the bundle).
+for (const dir of [outdir, path.join(outdir, 'chunks')]) {
+  await mkdir(dir, { recursive: true });
+  await copyFile(path.join(root, 'src/server/adapters/storage/seal-worker.js'), path.join(dir, 'seal-worker.js'));
+}

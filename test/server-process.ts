@@ -1,5 +1,9 @@
-/** A real server process for crash tests: started with `node --import tsx src/server/main.ts`, killed with SIGKILL. */
-import { spawn, type ChildProcess } from 'node:child_process';
+/**
+ * A real server process for crash tests: started with `node --import tsx
+ * src/server/main.ts`, or as `npm start` runs it (`node dist/server/main.mjs`,
+ * the bundle {@link buildServerBundle} makes), killed with SIGKILL.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 
@@ -23,14 +27,20 @@ export async function waitFor(what: string, timeoutMs: number, condition: () => 
   }
 }
 
-/** One `node src/server/main.ts` process on the test's data folder. */
+/** Builds dist/server as `npm start` does (scripts/build-server.mjs); one test file at a time, the output is shared. */
+export function buildServerBundle(): void {
+  execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, stdio: 'pipe' });
+}
+
+/** One server process on the test's data folder: the sources through tsx, or the bundle (`bundle: true`, built first). */
 export class ServerProcess {
   readonly output: string[] = [];
   private readonly child: ChildProcess;
   private readonly exited: Promise<void>;
 
-  constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  constructor(env: Record<string, string>, options: { bundle?: boolean } = {}) {
+    const entry = options.bundle ? ['dist/server/main.mjs'] : ['--import', 'tsx', 'src/server/main.ts'];
+    this.child = spawn(process.execPath, entry, {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

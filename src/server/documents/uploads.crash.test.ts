@@ -4,6 +4,10 @@
  * same data answers HEAD with the offset it holds, the client sends the rest
  * from there, and the document that results is byte-exact: the SHA-256 the
  * server recorded and the one of the decrypted blob both equal the file's.
+ * The processes run the bundle `npm start` runs (dist/server/main.mjs), so
+ * this also proves that the bundle finds the files it loads at run time (the
+ * encryption worker, seal-worker.js: once missing beside the chunk that
+ * starts it, every upload to `npm start` failed).
  */
 import { createCipheriv, createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -17,7 +21,7 @@ import { issueCredentials } from '../citizen/credentials.ts';
 import { localBlobStore } from '../adapters/storage/local-blob-store.ts';
 import { loadMasterKey } from '../security/master-key.ts';
 import { uploadMetadata } from '../../../test/documents-helpers.ts';
-import { freePort, ServerProcess } from '../../../test/server-process.ts';
+import { buildServerBundle, freePort, ServerProcess } from '../../../test/server-process.ts';
 import pino from 'pino';
 
 const SIZE = 48 * 1024 * 1024;
@@ -51,6 +55,7 @@ describe('resumable upload across kill -9', () => {
   const servers: ServerProcess[] = [];
 
   beforeAll(async () => {
+    buildServerBundle();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finestreta-upload-crash-'));
     dbFile = path.join(dataDir, 'finestreta.sqlite');
     const { db } = openDatabase({ kind: 'sqlite', file: dbFile });
@@ -117,11 +122,25 @@ describe('resumable upload across kill -9', () => {
       SEED_DEMO: 'false',
       LOG_LEVEL: 'warn',
       CLAMD_URL: '',
-    });
+    }, { bundle: true });
     servers.push(server);
     await server.ready(`http://127.0.0.1:${port}`);
     return port;
   }
+
+  it('is run from a bundle that finds every file it loads by a URL relative to itself', () => {
+    // `new URL('./x', import.meta.url)` resolves from the output file the code landed in, entry or chunk.
+    const dist = path.resolve(import.meta.dirname, '../../../dist/server');
+    const outputs = fs.readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mjs'));
+    const loaded: string[] = [];
+    for (const file of outputs) {
+      for (const [, relative] of fs.readFileSync(path.join(dist, file), 'utf8').matchAll(/new URL\("(\.{1,2}\/[^"]+)", import\.meta\.url\)/g)) {
+        loaded.push(path.join(path.dirname(file), relative ?? ''));
+      }
+    }
+    expect(loaded.map((f) => path.basename(f))).toContain('seal-worker.js');
+    expect(loaded.filter((f) => !fs.existsSync(path.join(dist, f)))).toEqual([]);
+  });
 
   it('resumes where the killed server left off and stores the file byte-exact', async () => {
     let port = await startServer();
