@@ -6,7 +6,6 @@ import { orgOf } from '../http/tenant.ts';
 import { STAFF_ROLES_ANY, staffGuard } from '../staff/staff.policy.ts';
 import { baselinesRequest, baselineView, indicatorsQuery, indicatorsView, procedureIndicators, reportQuery, shiftMonth, surveyCommentView } from '../../shared/indicators.ts';
 import { isLanguage, DEFAULT_LANGUAGE } from '../../shared/limits.ts';
-import { renderIndicatorsReport } from './indicators-report.ts';
 import { indicatorsCsv } from './indicators.csv.ts';
 import { indicators, indicatorsByProcedure, listBaselines, putBaselines, surveyComments } from './indicators.service.ts';
 
@@ -50,6 +49,8 @@ export const indicatorsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
     const org = orgOf(request);
     const view = await indicators(ctx, org, guard.principalOf(request).staff, { from: shiftMonth(month, -11), to: month, ...filters }, request.lang);
     const named = (list: { id: string; name: string }[], id: string | undefined) => (id ? [list.find((x) => x.id === id)?.name ?? '—'] : []);
+    // pdf-lib loads on the first report, not at start (README "Benchmarks": memory at idle).
+    const { renderIndicatorsReport } = await import('./indicators-report.ts');
     const pdf = await renderIndicatorsReport(view, {
       language: isLanguage(request.lang) ? request.lang : DEFAULT_LANGUAGE,
       organisation: org.name,

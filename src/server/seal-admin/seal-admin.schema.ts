@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { KEY_USAGES } from './seal-certificate.ts';
-import { MAX_SEAL_P12_BYTES } from './seal-inspect.ts';
+import { KEY_USAGES, MAX_SEAL_P12_BYTES } from './seal-admin.limits.ts';
 
 /** Base64 of at most MAX_SEAL_P12_BYTES bytes. */
 const MAX_BASE64 = Math.ceil(MAX_SEAL_P12_BYTES / 3) * 4;

@@ -7,9 +7,8 @@ import { sealSecret } from '../security/master-key.ts';
 import { sealContexts } from './installed-seals.ts';
 import { sealAdminRepo, type PublicSeal } from './seal-admin.repo.ts';
 import type { CertificateView, InstalledSealView, SealOverviewView, UploadSealRequest } from './seal-admin.schema.ts';
-import { certificateDetails, KEY_USAGES, type KeyUsage } from './seal-certificate.ts';
+import { KEY_USAGES, type KeyUsage } from './seal-admin.limits.ts';
 import { sealExpiryNotice } from './seal-expiry.ts';
-import { inspectPkcs12 } from './seal-inspect.ts';
 
 /**
  * Installs an uploaded PKCS#12 as the organisation's organ seal, after
@@ -30,6 +29,8 @@ export async function installSeal(
   const p12 = Buffer.from(input.file, 'base64');
   if (p12.length === 0) throw new AppError(422, 'seal_file_invalid');
   const now = ctx.clock.now();
+  // The certificate readers (and their ASN.1 libraries) load on first use, see seal-admin.limits.ts.
+  const { inspectPkcs12 } = await import('./seal-inspect.ts');
   const { details, seal } = inspectPkcs12(p12, input.password, now);
   const id = randomUUID();
   const contexts = sealContexts(id);
@@ -77,6 +78,7 @@ export async function sealOverview(ctx: AppContext, org: Organisation): Promise<
   const names = await staffNames(ctx, rows.map((r) => r.installed_by));
   let inUse: SealOverviewView['inUse'] = null;
   try {
+    const { certificateDetails } = await import('./seal-certificate.ts');
     const current = await ctx.seals.inUse(org.id);
     inUse = { source: current.source, installedId: current.installedId, isTest: current.seal.isTest, certificate: certificateDetails(current.seal.certificate) };
   } catch (error) {

@@ -2,20 +2,9 @@ import { X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 
-/** RFC 5280 §4.2.1.3 key usage bits, in bit order. */
-export const KEY_USAGES = [
-  'digitalSignature',
-  'nonRepudiation',
-  'keyEncipherment',
-  'dataEncipherment',
-  'keyAgreement',
-  'keyCertSign',
-  'cRLSign',
-  'encipherOnly',
-  'decipherOnly',
-] as const;
-/** One key usage name. */
-export type KeyUsage = (typeof KEY_USAGES)[number];
+import { KEY_USAGES, type KeyUsage } from './seal-admin.limits.ts';
+
+export { KEY_USAGES, type KeyUsage };
 
 /** What the console shows of a seal certificate (all public). */
 export interface CertificateDetails {

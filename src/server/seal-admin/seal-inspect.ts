@@ -4,8 +4,9 @@ import { sealFromKey, type OrganSeal } from '../adapters/seal/seal.ts';
 import { AppError } from '../http/errors.ts';
 import { certificateDetails, type CertificateDetails } from './seal-certificate.ts';
 
-/** The largest PKCS#12 accepted: a seal with its chain is a few kilobytes. */
-export const MAX_SEAL_P12_BYTES = 64 * 1024;
+import { MAX_SEAL_P12_BYTES } from './seal-admin.limits.ts';
+
+export { MAX_SEAL_P12_BYTES };
 /** RSA keys shorter than this are refused (ENISA / CCN-STIC-807: 2048 bits at least). */
 export const MIN_RSA_BITS = 2048;
 /** Curves accepted for an EC seal. */

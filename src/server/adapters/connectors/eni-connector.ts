@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { SIGNATURE_SCHEME } from '../../webhooks/webhook.signature.ts';
 import { summariseError, type Connector, type DeliveryItem, type DeliveryOutcome } from './connector.ts';
-import { EniRemission, RemissionError, type IndexSigner } from './eni-remission.ts';
+import type { EniRemission, IndexSigner } from './eni-remission.ts';
 import { outcomeOfAnswer, SignedPoster, type PostTargetOptions } from './signed-post.ts';
 
 /** Settings of the ENI connector (see `DELIVERY_ENI_*`). */
@@ -43,10 +43,12 @@ export class EniConnector implements Connector {
   }
 
   async attempt(item: DeliveryItem): Promise<DeliveryOutcome> {
+    // The remission (and its ZIP reader) loads with the first ENI delivery, not at start (memory at idle).
+    const eni = await import('./eni-remission.ts');
     let remission: EniRemission | undefined;
     try {
       const at = this.now();
-      remission = await EniRemission.prepare(item, at, this.sign);
+      remission = await eni.EniRemission.prepare(item, at, this.sign);
       const timestamp = Math.floor(at.getTime() / 1000);
       const hmac = createHmac('sha256', this.opts.secret).update(`${timestamp}.`, 'utf8');
       const sink = new Writable({
@@ -75,7 +77,7 @@ export class EniConnector implements Connector {
       );
       return outcomeOfAnswer(answer);
     } catch (error) {
-      return { status: 'failed', error: error instanceof RemissionError ? error.message : summariseError(error) };
+      return { status: 'failed', error: error instanceof eni.RemissionError ? error.message : summariseError(error) };
     } finally {
       remission?.close();
     }
