@@ -18,9 +18,9 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { validNif } from './support/api.ts';
-import { AGENT_BROWSER, expectVideoFlowing, heading, instrument, startCall } from './support/call.ts';
+import { AGENT_BROWSER, expectVideoFlowing, heading, instrument } from './support/call.ts';
 import { createStaff } from './support/cli.ts';
-import { MediaRelay, relayMedia } from './support/media-relay.ts';
+import { startRelayedCall } from './support/media-relay.ts';
 
 const SUPERVISOR = { email: 'e2e-offline-supervisor@demo.finestreta.test', password: 'e2e-offline-supervisor-2026', name: 'Supervisor Xarxa' };
 
@@ -45,13 +45,7 @@ function iceUfrags(page: Page): Promise<string[]> {
 test('the citizen’s network drops for a few seconds and the call comes back by itself', async ({ page, request, baseURL }) => {
   test.setTimeout(240_000);
   await instrument(page);
-  const relay = new MediaRelay();
-  const call = await startCall(page, request, baseURL, { staff: SUPERVISOR, citizen: { email: 'anna.xarxa@example.org', idNumber: validNif(63_000_039) } }, (context) =>
-    relayMedia(context, relay),
-  ).catch(async (error: unknown) => {
-    await relay.close();
-    throw error;
-  });
+  const { call, relay } = await startRelayedCall(page, request, baseURL, { staff: SUPERVISOR, citizen: { email: 'anna.xarxa@example.org', idNumber: validNif(63_000_039) } });
   const citizen = call.page;
   try {
     const agentSees = page.getByTestId('call-stats').locator('li');

@@ -16,9 +16,9 @@
  */
 import { expect, test } from '@playwright/test';
 import { validNif } from './support/api.ts';
-import { AGENT_BROWSER, expectVideoFlowing, instrument, received, startCall } from './support/call.ts';
+import { AGENT_BROWSER, expectVideoFlowing, instrument, received } from './support/call.ts';
 import { createStaff } from './support/cli.ts';
-import { MediaRelay, relayMedia } from './support/media-relay.ts';
+import { startRelayedCall } from './support/media-relay.ts';
 
 const SUPERVISOR = { email: 'e2e-thin-supervisor@demo.finestreta.test', password: 'e2e-thin-supervisor-2026', name: 'Supervisor Feble' };
 
@@ -34,13 +34,7 @@ test.beforeAll(() => {
 test('a path too thin for video: the agent’s side falls back to sound only, says so, and sends video again on request', async ({ page, request, baseURL }) => {
   test.setTimeout(240_000);
   await instrument(page);
-  const relay = new MediaRelay();
-  const call = await startCall(page, request, baseURL, { staff: SUPERVISOR, citizen: { email: 'marc.feble@example.org', idNumber: validNif(63_000_047) } }, (context) =>
-    relayMedia(context, relay),
-  ).catch(async (error: unknown) => {
-    await relay.close();
-    throw error;
-  });
+  const { call, relay } = await startRelayedCall(page, request, baseURL, { staff: SUPERVISOR, citizen: { email: 'marc.feble@example.org', idNumber: validNif(63_000_047) } });
   const citizen = call.page;
   try {
     await expectVideoFlowing(citizen, page);

@@ -14,7 +14,8 @@
  * (a fixed rate with a short queue), as a weak mobile or rural connection is.
  */
 import { Worker } from 'node:worker_threads';
-import type { BrowserContext } from '@playwright/test';
+import type { APIRequestContext, BrowserContext, Page } from '@playwright/test';
+import { startCall, type OpenCall } from './call.ts';
 
 /** Whose candidates a relay port stands for, and so which way a packet goes: see {@link MediaRelay.setLimit}. */
 export type RelaySide = 'local' | 'remote';
@@ -145,4 +146,25 @@ export async function relayMedia(context: BrowserContext, relay: MediaRelay): Pr
     });
     window.RTCPeerConnection = Relayed;
   });
+}
+
+/**
+ * {@link startCall} with the citizen's media going through a new relay
+ * (installed on the citizen's context: 'local' is the citizen). If the call
+ * cannot be started the relay is closed; otherwise the caller closes both.
+ */
+export async function startRelayedCall(
+  agent: Page,
+  request: APIRequestContext,
+  baseURL: string | undefined,
+  people: Parameters<typeof startCall>[3],
+): Promise<{ call: OpenCall; relay: MediaRelay }> {
+  const relay = new MediaRelay();
+  try {
+    const call = await startCall(agent, request, baseURL, people, (context) => relayMedia(context, relay));
+    return { call, relay };
+  } catch (error) {
+    await relay.close();
+    throw error;
+  }
 }
