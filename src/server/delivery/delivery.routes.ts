@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { contentDisposition } from '../documents/http-range.ts';
-import { ASIC_E_MIMETYPE } from '../evidence/asic-writer.ts';
+import { ASIC_E_MIMETYPE } from '../evidence/asic-manifest.ts';
 import { envelope } from '../http/envelope.ts';
 import { orgOf } from '../http/tenant.ts';
 import { staffGuard } from '../staff/staff.policy.ts';

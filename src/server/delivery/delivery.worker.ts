@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { AppContext } from '../context.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { bookingRepo } from '../booking/booking.repo.ts';
-import { ASIC_E_MIMETYPE } from '../evidence/asic-writer.ts';
+import { ASIC_E_MIMETYPE } from '../evidence/asic-manifest.ts';
 import { organisationBaseUrl } from '../mail/mail.queue.ts';
 import { retryDelayMs } from '../webhooks/webhook.dispatcher.ts';
 import { Poller } from '../workers/poller.ts';

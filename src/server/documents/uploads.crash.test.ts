@@ -142,6 +142,26 @@ describe('resumable upload across kill -9', () => {
     expect(loaded.filter((f) => !fs.existsSync(path.join(dist, f)))).toEqual([]);
   });
 
+  it('is run from a bundle that loads at start none of the libraries kept for first use (memory at idle)', () => {
+    // README "Benchmarks": a library imported statically anywhere in the start graph (even for a constant)
+    // is loaded at boot, and the server's idle and peak memory grow with it (pkijs alone: ~5 MB).
+    const dist = path.resolve(import.meta.dirname, '../../../dist/server');
+    const packages = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const [, specifier = ''] of fs.readFileSync(path.join(dist, file), 'utf8').matchAll(/^import\s(?:[^;]*?\sfrom\s)?"([^"]+)";?$/gms)) {
+        if (specifier.startsWith('.')) visit(path.join(path.dirname(file), specifier));
+        else packages.add(specifier);
+      }
+    };
+    visit('main.mjs');
+    expect(packages).toContain('fastify');
+    const onFirstUse = ['pdf-lib', 'pkijs', 'asn1js', 'node-forge', 'yauzl', 'nodemailer', 'mailparser', 'openid-client', 'pg', 'ioredis'];
+    expect(onFirstUse.filter((name) => packages.has(name))).toEqual([]);
+  });
+
   it('resumes where the killed server left off and stores the file byte-exact', async () => {
     let port = await startServer();
     const login = await fetch(`http://127.0.0.1:${port}/api/citizen/session`, {

@@ -11,6 +11,14 @@ export interface DataObject {
 }
 
 /** ETSI EN 319 162-1 ASiC namespace (kept from TS 102 918 v1.2.1). */
+/**
+ * ETSI EN 319 162-1 §4.4.1: the media type of an ASiC-E container, the
+ * content of `mimetype`. Here, with the other names of the container, rather
+ * than in asic-writer.ts: the routes that label a download need it at start,
+ * and the writer brings the CAdES signer and its ASN.1 libraries with it.
+ */
+export const ASIC_E_MIMETYPE = 'application/vnd.etsi.asic-e+zip';
+
 export const ASIC_NS = 'http://uri.etsi.org/02918/v1.2.1#';
 const DS_NS = 'http://www.w3.org/2000/09/xmldsig#';
 const SHA256_URI = 'http://www.w3.org/2001/04/xmlenc#sha256';

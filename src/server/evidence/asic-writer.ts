@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { garbagePacer } from '../adapters/storage/gc-pacer.ts';
 import { OffThreadHash } from '../adapters/storage/record-sealer.ts';
-import { buildAsicManifest, MANIFEST_PATH, SIGNATURE_PATH, type DataObject } from './asic-manifest.ts';
+import { ASIC_E_MIMETYPE, buildAsicManifest, MANIFEST_PATH, SIGNATURE_PATH, type DataObject } from './asic-manifest.ts';
 import { signCadesDetached, type CadesOptions } from './cades.ts';
 import { ZipWriter, type EntryInfo } from './zip-writer.ts';
 
@@ -23,8 +23,7 @@ const OFF_THREAD_HASH_BYTES = 1024 * 1024;
  */
 const GARBAGE_PACE_BYTES = 8 * 1024 * 1024;
 
-/** ETSI EN 319 162-1 §4.4.1: the media type of an ASiC-E container, the content of `mimetype`. */
-export const ASIC_E_MIMETYPE = 'application/vnd.etsi.asic-e+zip';
+export { ASIC_E_MIMETYPE };
 
 /** What `AsicWriter.seal` produced. */
 export interface SealedPackage {

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import * as asn1js from 'asn1js';
 import yauzl from 'yauzl';
 import { DIGEST_URIS, MANIFEST_PATH, parseAsicManifest } from './asic-manifest.ts';
-import { ASIC_E_MIMETYPE } from './asic-writer.ts';
+import { ASIC_E_MIMETYPE } from './asic-manifest.ts';
 import { checkSigningCertificate, CmsError, OID, parseSignedData, verifySigner } from './cms.ts';
 import { verifyEventChain } from './event-log.ts';
 import { checkTimestampToken } from './timestamp.ts';
