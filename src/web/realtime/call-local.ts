@@ -37,6 +37,12 @@ export interface LocalTracksHooks {
 
 type Device = 'microphone' | 'camera' | 'screen';
 
+/** What a call's view may do with the person's own devices (`CallSession.devices`). */
+export type CallDeviceControls = Pick<
+  LocalTracks,
+  'setMicrophone' | 'setCamera' | 'switchCamera' | 'chooseMicrophone' | 'chooseCamera' | 'chooseSpeaker' | 'shareScreen' | 'stopSharing'
+>;
+
 /** The local tracks of one call. */
 export class LocalTracks {
   private audioTrack: MediaStreamTrack | null = null;

@@ -14,7 +14,7 @@
  * participants' views are made by `peerViews` (below).
  */
 import type { ParticipantRole } from '../../shared/signalling.ts';
-import { LocalTracks } from './call-local.ts';
+import { LocalTracks, type CallDeviceControls } from './call-local.ts';
 import { listDevices, type DeviceLists } from './call-media.ts';
 import { PeerLink, type PeerConnectionState, type SignalPayload } from './call-peer.ts';
 import { peerViews, samePeers } from './call-peer-views.ts';
@@ -27,7 +27,6 @@ import type {
   CallSnapshot,
   CallStart,
   LocalMedia,
-  PeerStats,
   ServerMessageOf,
   SignallingPort,
 } from './call-types.ts';
@@ -150,44 +149,13 @@ export class CallSession {
     return () => this.noticeListeners.delete(listener);
   }
 
-  /** Mutes or unmutes the microphone (the track stays open: unmuting is instant); opens it if it failed before. */
-  setMicrophone(on: boolean): Promise<void> {
-    return this.tracks.setMicrophone(on);
-  }
-
-  /** Turns the camera on or off; off releases the device (its light goes out). */
-  setCamera(on: boolean): Promise<void> {
-    return this.tracks.setCamera(on);
-  }
-
-  /** Switches between the front and the back camera (phones). */
-  switchCamera(): Promise<void> {
-    return this.tracks.switchCamera();
-  }
-
-  /** Uses another microphone. */
-  chooseMicrophone(deviceId: string): Promise<void> {
-    return this.tracks.chooseMicrophone(deviceId);
-  }
-
-  /** Uses another camera (turning it on if it was off). */
-  chooseCamera(deviceId: string): Promise<void> {
-    return this.tracks.chooseCamera(deviceId);
-  }
-
-  /** Plays the others on another speaker (the view applies it with `setSinkId`). */
-  chooseSpeaker(deviceId: string): void {
-    this.tracks.chooseSpeaker(deviceId);
-  }
-
-  /** Shares a screen, a window or a tab in place of the camera; false if the person cancelled or it failed. */
-  shareScreen(): Promise<boolean> {
-    return this.tracks.shareScreen();
-  }
-
-  /** Stops sharing the screen; the camera (if on) is sent again. */
-  stopSharing(): Promise<void> {
-    return this.tracks.stopSharing();
+  /**
+   * The person's own microphone, camera, speaker and screen: mute, turn off
+   * (which releases the device), switch front/back, choose, share. Held by
+   * {@link LocalTracks}; what they change is sent and shown through this session.
+   */
+  get devices(): CallDeviceControls {
+    return this.tracks;
   }
 
   /** Sends video again after the audio-only fallback. */
@@ -216,18 +184,6 @@ export class CallSession {
   /** Releases devices and connections without telling the server (the page is going away). */
   close(): void {
     this.teardown();
-  }
-
-  /** Received media per peer now (fresh `getStats()`), for tests and the connection details. */
-  async stats(): Promise<PeerStats[]> {
-    await this.readStats();
-    return this.current.peers.map((p) => ({
-      peerId: p.peerId,
-      role: p.role,
-      connection: p.connection,
-      framesDecoded: p.received.framesDecoded,
-      audioPacketsReceived: p.received.audioPacketsReceived,
-    }));
   }
 
   /** Refreshes the device lists (labels appear once a permission was granted; devices come and go). */

@@ -101,11 +101,3 @@ export type CallNotice =
   | { kind: 'audio_only'; on: boolean }
   | { kind: 'media_problem'; device: 'microphone' | 'camera' | 'screen'; problem: MediaProblem };
 
-/** Received media per peer, as tests and the connection details read it. */
-export interface PeerStats {
-  peerId: string;
-  role: ParticipantRole | null;
-  connection: PeerConnectionState;
-  framesDecoded: number;
-  audioPacketsReceived: number;
-}

@@ -61,7 +61,7 @@ export function CallControls({ session, snapshot }: CallControlsProps) {
           type="button"
           className="button button--secondary call-controls__button"
           aria-pressed={!local.microphone}
-          onClick={() => void session.setMicrophone(!local.microphone)}
+          onClick={() => void session.devices.setMicrophone(!local.microphone)}
         >
           {t('live.call.mute')}
         </button>
@@ -69,12 +69,12 @@ export function CallControls({ session, snapshot }: CallControlsProps) {
           type="button"
           className="button button--secondary call-controls__button"
           aria-pressed={!local.camera}
-          onClick={() => void session.setCamera(!local.camera)}
+          onClick={() => void session.devices.setCamera(!local.camera)}
         >
           {t('live.call.cameraOff')}
         </button>
         {devices.cameras.length > 1 ? (
-          <button type="button" className="button button--secondary call-controls__button" onClick={() => void session.switchCamera()}>
+          <button type="button" className="button button--secondary call-controls__button" onClick={() => void session.devices.switchCamera()}>
             {t('live.call.switchCamera')}
           </button>
         ) : null}
@@ -83,7 +83,7 @@ export function CallControls({ session, snapshot }: CallControlsProps) {
             type="button"
             className="button button--secondary call-controls__button"
             aria-pressed={local.screen}
-            onClick={() => void (local.screen ? session.stopSharing() : session.shareScreen())}
+            onClick={() => void (local.screen ? session.devices.stopSharing() : session.devices.shareScreen())}
           >
             {t('live.call.shareScreen')}
           </button>
@@ -113,14 +113,14 @@ export function CallControls({ session, snapshot }: CallControlsProps) {
               label={t('live.call.microphone')}
               value={local.microphoneId}
               options={label(devices.microphones, 'microphone')}
-              onChange={(id) => void session.chooseMicrophone(id)}
+              onChange={(id) => void session.devices.chooseMicrophone(id)}
             />
             <DeviceSelect
               id="call-camera"
               label={t('live.call.camera')}
               value={local.cameraId}
               options={label(devices.cameras, 'camera')}
-              onChange={(id) => void session.chooseCamera(id)}
+              onChange={(id) => void session.devices.chooseCamera(id)}
             />
             {canChooseSpeaker() && devices.speakers.length > 0 ? (
               <DeviceSelect
@@ -128,7 +128,7 @@ export function CallControls({ session, snapshot }: CallControlsProps) {
                 label={t('live.call.speaker')}
                 value={local.speakerId}
                 options={label(devices.speakers, 'speaker')}
-                onChange={(id) => session.chooseSpeaker(id)}
+                onChange={(id) => session.devices.chooseSpeaker(id)}
               />
             ) : null}
           </>

@@ -13,18 +13,11 @@ import { useTranslation } from 'react-i18next';
 import type { ParticipantRole } from '../../../shared/signalling.ts';
 import { CallSession } from '../../realtime/call-session.ts';
 import { callSessionKey, takeSessionAhead } from '../../realtime/call-session-ahead.ts';
-import type { CallDevicePreferences, CallEndReason, CallSnapshot, CallStart, PeerStats, SignallingPort } from '../../realtime/call-types.ts';
+import type { CallDevicePreferences, CallEndReason, CallSnapshot, CallStart, SignallingPort } from '../../realtime/call-types.ts';
 import { CallChat } from './call-chat.tsx';
 import { CallControls } from './call-controls.tsx';
 import { noticeText } from './call-notices.ts';
 import { LocalTile, RemoteTile } from './call-tiles.tsx';
-
-declare global {
-  interface Window {
-    /** The call on this page, for end-to-end tests (development builds only). */
-    __finestretaCall?: { stats(): Promise<PeerStats[]> };
-  }
-}
 
 /** Props of {@link CallView}. */
 export interface CallViewProps {
@@ -201,10 +194,8 @@ export function CallView({ client, start, role, onEnded, devices, onSession }: C
     const created = adopted ?? new CallSession({ client, start, role, onEnded: onEndedHere, deviceName: () => '' });
     setSession(created);
     if (!adopted) void created.open(devices ?? {});
-    if (!import.meta.env.PROD) window.__finestretaCall = created;
     return () => {
       created.close();
-      if (window.__finestretaCall === created) delete window.__finestretaCall;
     };
     // `start` updates the running session below; only a new call or connection starts a new one.
   }, [client, key, role]);
